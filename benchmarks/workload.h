@@ -157,9 +157,14 @@ typedef struct ab_workload {
     void (*teardown)(void *input);
 } ab_workload;
 
-/** The one list of workloads (workloads.c) and of contestants (contestants.c). */
+/** The one list of workloads (workloads.c) and of contestants (contestants.c).
+ *  An entry is NULL when its file is not built into this process. */
 extern const ab_workload *const ab_workloads[];
+extern const char *const ab_workload_names[];
+extern const size_t ab_workload_count;
 extern const ab_contestant *const ab_contestants[];
+extern const char *const ab_contestant_names[];
+extern const size_t ab_contestant_count;
 
 #ifdef __cplusplus
 }

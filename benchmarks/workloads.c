@@ -1,14 +1,26 @@
 /*
  * workloads.c -- THE list of workloads. Adding one is a file in benchmarks/
  * plus one line here.
+ *
+ * Entries are weak references: a workload whose file is not built (its
+ * library is missing, so CMake left it out) is simply absent at run time,
+ * and the harness says so in --ab_list.
  */
 #include "workload.h"
 
-#define X(name) extern const ab_workload name;
-X(ab_workload_arena_vs_general)
-#undef X
+#define WORKLOADS(X)                                                                  \
+    X(basic)            X(alloc_sizes)     X(arena_vs_general) X(request_response)    \
+    X(batch_reset)      X(nested_scopes)   X(scoped)           X(retained_state)      \
+    X(multi_lifetime)   X(stack_arena)     X(pool_churn)       X(avoid_when)          \
+    X(locality)         X(reset_cost)                                                  \
+    X(sqlite)           X(lua)             X(cjson)            X(expat)               \
+    X(zlib)                                                                            \
+    X(threads_per_request) X(threads_worker_pool) X(threads_handoff)
 
-const ab_workload *const ab_workloads[] = {
-    &ab_workload_arena_vs_general,
-    NULL,
-};
+#define DECLARE(n) extern const ab_workload ab_workload_##n __attribute__((weak));
+WORKLOADS(DECLARE)
+#define ENTRY(n) &ab_workload_##n,
+const ab_workload *const ab_workloads[] = {WORKLOADS(ENTRY)};
+#define NAME(n) #n,
+const char *const ab_workload_names[] = {WORKLOADS(NAME)};
+const size_t ab_workload_count = sizeof ab_workloads / sizeof *ab_workloads;

@@ -1,48 +1,22 @@
 /*
  * contestants.c -- THE list of allocators under test. Adding one is a file
- * under harness/contestants/ plus one line here (and one in CMakeLists.txt
- * if it needs a library). Optional libraries are compiled in only when
- * CMake found them (AB_HAVE_*).
+ * under harness/contestants/ plus one line here.
+ *
+ * Entries are weak references: a contestant whose file is not built in this
+ * process (its library is missing, or mi_heap outside the mimalloc process)
+ * is absent, and --ab_list says so.
  */
 #include "workload.h"
 
-#define X(name) extern const ab_contestant name;
-X(ab_contestant_malloc)
-X(ab_contestant_arena)
-X(ab_contestant_arena_direct)
-X(ab_contestant_arena_free_all)
-X(ab_contestant_arena_new)
-X(ab_contestant_arena_limit)
-X(ab_contestant_stack_arena)
-X(ab_contestant_pool)
-X(ab_contestant_bump_floor)
-X(ab_contestant_obstack)
-X(ab_contestant_apr)
-X(ab_contestant_talloc)
-X(ab_contestant_mi_heap)
-#undef X
+#define CONTESTANTS(X)                                                    \
+    X(malloc) X(arena) X(arena_direct) X(arena_free_all) X(arena_new)     \
+    X(arena_limit) X(stack_arena) X(pool) X(bump_floor)                   \
+    X(obstack) X(apr) X(talloc) X(mi_heap)
 
-const ab_contestant *const ab_contestants[] = {
-    &ab_contestant_malloc,
-    &ab_contestant_arena,
-    &ab_contestant_arena_direct,
-    &ab_contestant_arena_free_all,
-    &ab_contestant_arena_new,
-    &ab_contestant_arena_limit,
-    &ab_contestant_stack_arena,
-    &ab_contestant_pool,
-    &ab_contestant_bump_floor,
-#ifdef AB_HAVE_OBSTACK
-    &ab_contestant_obstack,
-#endif
-#ifdef AB_HAVE_APR
-    &ab_contestant_apr,
-#endif
-#ifdef AB_HAVE_TALLOC
-    &ab_contestant_talloc,
-#endif
-#ifdef AB_HAVE_MI_HEAP
-    &ab_contestant_mi_heap,
-#endif
-    NULL,
-};
+#define DECLARE(n) extern const ab_contestant ab_contestant_##n __attribute__((weak));
+CONTESTANTS(DECLARE)
+#define ENTRY(n) &ab_contestant_##n,
+const ab_contestant *const ab_contestants[] = {CONTESTANTS(ENTRY)};
+#define NAME(n) #n,
+const char *const ab_contestant_names[] = {CONTESTANTS(NAME)};
+const size_t ab_contestant_count = sizeof ab_contestants / sizeof *ab_contestants;

@@ -201,11 +201,12 @@ std::string bench_name(const ab_workload *w, const ab_contestant *c, const ab_wo
 // Calls fn(w, c, args-or-null, idx) for every registered pair.
 template <class F>
 void for_each_pair(F fn) {
-    for (int wi = 0; ab_workloads[wi]; wi++) {
+    for (size_t wi = 0; wi < ab_workload_count; wi++) {
         const ab_workload *w = ab_workloads[wi];
-        for (int ci = 0; ab_contestants[ci]; ci++) {
+        if (!w) continue;
+        for (size_t ci = 0; ci < ab_contestant_count; ci++) {
             const ab_contestant *c = ab_contestants[ci];
-            if (!accepts(w, c)) continue;
+            if (!c || !accepts(w, c)) continue;
             const ab_workload_args *al = arg_list(w);
             if (al == nullptr) {
                 fn(w, c, nullptr, 0);
@@ -226,12 +227,20 @@ void register_all() {
 
 void list_all() {
     std::printf("# process %s\n# workloads\n", g_process);
-    for (int i = 0; ab_workloads[i]; i++) std::printf("#   %-18s %s\n", ab_workloads[i]->name, ab_workloads[i]->describe);
+    for (size_t i = 0; i < ab_workload_count; i++) {
+        const ab_workload *w = ab_workloads[i];
+        if (w) std::printf("#   %-20s %s\n", w->name, w->describe);
+        else std::printf("#   %-20s (not built into this process: its library is missing or it is not written yet)\n", ab_workload_names[i]);
+    }
     std::printf("# contestants\n");
-    for (int i = 0; ab_contestants[i]; i++) {
+    for (size_t i = 0; i < ab_contestant_count; i++) {
         const ab_contestant *c = ab_contestants[i];
+        if (!c) {
+            std::printf("#   %-20s (not built into this process)\n", ab_contestant_names[i]);
+            continue;
+        }
         bool ok = !c->available || c->available();
-        std::printf("#   %-18s %s%s\n", contestant_name(c).c_str(), c->describe, ok ? "" : " (not available here)");
+        std::printf("#   %-20s %s%s\n", contestant_name(c).c_str(), c->describe, ok ? "" : " (not available here)");
     }
     for_each_pair([](const ab_workload *w, const ab_contestant *c, const ab_workload_args *a, int) {
         std::printf("%s\n", bench_name(w, c, a).c_str());
