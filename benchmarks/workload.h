@@ -112,6 +112,11 @@ static inline uint64_t ab_rng_next(ab_rng *r) {
     r->s ^= r->s >> 12; r->s ^= r->s << 25; r->s ^= r->s >> 27;
     return r->s * 0x2545F4914F6CDD1Dull;
 }
+/** The seed every workload derives its inputs from: fixed (so runs are
+ *  reproducible), changeable with the environment variable AB_SEED (the
+ *  pipeline test uses it to prove a checksum follows the input). */
+uint64_t ab_workload_seed(void);
+
 /** Uniform in [lo, hi] (inclusive). */
 static inline uint64_t ab_rng_range(ab_rng *r, uint64_t lo, uint64_t hi) {
     return lo + ab_rng_next(r) % (hi - lo + 1);

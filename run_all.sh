@@ -1,0 +1,356 @@
+#!/usr/bin/env bash
+# run_all.sh -- arenabench's one entry point. See ./run_all.sh --help.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT" || exit 2
+BUILD="${AB_BUILD_DIR:-$ROOT/build}"
+
+usage() {
+    cat <<'EOF'
+usage: ./run_all.sh [options]              measure everything, then charts + report
+       ./run_all.sh --test                 install, build and run every test
+       ./run_all.sh --compare BASE CAND    compare two runs (exit 1 on a significant regression)
+       ./run_all.sh --profile deterministic [--quick] [--filter RE]
+                                           instruction counts under callgrind (CI gating)
+       ./run_all.sh --profile perf FILTER  where time goes: perf + callgrind profiles
+
+Run options:
+  --quick             short argument lists, 3 repetitions, short timing (< 5 minutes)
+  --filter REGEX      only benchmarks whose name matches (e.g. '^request_response/')
+  --allocators LIST   comma-separated processes: glibc,jemalloc,mimalloc,tcmalloc[,zig]
+  --repetitions N     repetitions per benchmark (default 5; --quick: 3)
+  --min-time SECONDS  minimum time per repetition (default 0.05; --quick: 0.01)
+  --out DIR           run folder (default results/<host>-<UTC timestamp>)
+  --no-install        do not install missing packages (fail instead)
+  -h, --help          this text
+
+Compare options (after --compare BASE CAND):
+  --threshold X       relative slowdown that counts as a regression (default 0.05)
+  --alpha A           significance level of the Mann-Whitney U test (default 0.05)
+  --metric M          real_time (default), cpu_time or instructions
+
+Exit codes: 0 ok; 1 a part failed / a regression was found; 2 bad usage or input;
+130 interrupted (finished parts are kept, the run is marked incomplete).
+EOF
+}
+
+die_usage() { echo "run_all.sh: $*" >&2; echo "try: ./run_all.sh --help" >&2; exit 2; }
+log() { printf '%s\n' "$*" >&2; }
+
+# ---- arguments ----------------------------------------------------------------
+MODE=run QUICK=0 FILTER="" ALLOCATORS="" REPS="" MIN_TIME="" OUT="" INSTALL=1 PROFILE=""
+COMPARE_ARGS=()
+ORIG_ARGS=("$@")
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -h|--help) usage; exit 0 ;;
+        --test) MODE=test ;;
+        --quick) QUICK=1 ;;
+        --no-install) INSTALL=0 ;;
+        --filter) [ $# -ge 2 ] || die_usage "--filter needs a regex"; FILTER="$2"; shift ;;
+        --allocators) [ $# -ge 2 ] || die_usage "--allocators needs a list"; ALLOCATORS="$2"; shift ;;
+        --repetitions)
+            [ $# -ge 2 ] && [[ "$2" =~ ^[1-9][0-9]*$ ]] || die_usage "--repetitions needs a positive integer"
+            REPS="$2"; shift ;;
+        --min-time)
+            [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]*\.?[0-9]+$ ]] || die_usage "--min-time needs a number of seconds"
+            MIN_TIME="$2"; shift ;;
+        --out) [ $# -ge 2 ] || die_usage "--out needs a directory"; OUT="$2"; shift ;;
+        --compare)
+            [ $# -ge 3 ] || die_usage "--compare needs BASE and CANDIDATE runs"
+            MODE=compare; COMPARE_ARGS=("$2" "$3"); shift 2 ;;
+        --threshold|--alpha|--metric)
+            [ "$MODE" = compare ] || die_usage "$1 only goes with --compare"
+            [ $# -ge 2 ] || die_usage "$1 needs a value"
+            COMPARE_ARGS+=("$1" "$2"); shift ;;
+        --profile)
+            [ $# -ge 2 ] || die_usage "--profile needs 'deterministic' or 'perf'"
+            case "$2" in deterministic|perf) PROFILE="$2" ;; *) die_usage "unknown profile '$2'" ;; esac
+            MODE=profile; shift
+            if [ "$PROFILE" = perf ]; then
+                [ $# -ge 2 ] || die_usage "--profile perf needs a FILTER regex"
+                FILTER="$2"; shift
+            fi ;;
+        *) die_usage "unknown option '$1'" ;;
+    esac
+    shift
+done
+if [ "$QUICK" = 1 ]; then : "${REPS:=3}" "${MIN_TIME:=0.01}"; else : "${REPS:=5}" "${MIN_TIME:=0.05}"; fi
+
+# ---- dependencies ---------------------------------------------------------------
+# Debian packages the suite needs; optional ones are installed too but a
+# failure to get them only skips their part.
+REQUIRED_PKGS=(build-essential cmake ninja-build pkg-config libbenchmark-dev python3 python3-matplotlib
+    python3-numpy python3-scipy)
+OPTIONAL_PKGS=(libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev libapr1-dev libtalloc-dev
+    libsqlite3-dev liblua5.4-dev libcjson-dev libexpat1-dev zlib1g-dev valgrind npm)
+TEST_PKGS=(python3-pytest clang libclang-rt-14-dev valgrind)
+
+missing_pkgs() {
+    local p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || printf '%s\n' "$p"
+    done
+}
+
+install_deps() {
+    local want=("${REQUIRED_PKGS[@]}" "${OPTIONAL_PKGS[@]}")
+    [ "$MODE" = test ] && want+=("${TEST_PKGS[@]}")
+    command -v dpkg-query >/dev/null || { log "not a Debian system: install the packages listed in README.md yourself"; return 0; }
+    mapfile -t miss < <(missing_pkgs "${want[@]}")
+    [ ${#miss[@]} -eq 0 ] && return 0
+    if [ "$INSTALL" = 0 ]; then
+        log "missing packages: ${miss[*]} (run without --no-install, or: apt-get install ${miss[*]})"
+        mapfile -t req < <(missing_pkgs "${REQUIRED_PKGS[@]}")
+        [ ${#req[@]} -eq 0 ] || exit 1
+        return 0
+    fi
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && { command -v sudo >/dev/null && sudo="sudo" || { log "need root to install: ${miss[*]}"; exit 1; }; }
+    log "==> installing: ${miss[*]}"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || log "apt-get update failed; trying anyway"
+    if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${miss[@]}" >&2; then
+        log "apt-get install of the whole list failed; installing one by one"
+        local p
+        for p in "${miss[@]}"; do
+            $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p" >&2 ||
+                log "  could not install $p"
+        done
+    fi
+    mapfile -t req < <(missing_pkgs "${REQUIRED_PKGS[@]}")
+    [ ${#req[@]} -eq 0 ] || { log "required packages still missing: ${req[*]}"; exit 1; }
+}
+
+# The python that has matplotlib, numpy and scipy (the first python3 on PATH may not).
+find_python() {
+    local py
+    for py in "${AB_PYTHON:-}" /usr/bin/python3 python3; do
+        [ -n "$py" ] && command -v "$py" >/dev/null || continue
+        if "$py" -c 'import matplotlib, numpy, scipy' 2>/dev/null; then echo "$py"; return 0; fi
+    done
+    log "no python3 with matplotlib, numpy and scipy: apt-get install python3-matplotlib python3-numpy python3-scipy"
+    return 1
+}
+
+build() {   # build [DIR [cmake args...]]
+    local dir="${1:-$BUILD}"; shift || true
+    local gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
+    log "==> building in ${dir#$ROOT/}"
+    if [ ! -f "$dir/CMakeCache.txt" ]; then
+        cmake -S "$ROOT" -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release "$@" >"$dir.cmake.log" 2>&1 ||
+            { cat "$dir.cmake.log" >&2; return 1; }
+    fi
+    cmake --build "$dir" -j "$(nproc)" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log" >&2; return 1; }
+    grep -E "arenabench: .*not found" "$dir.cmake.log" 2>/dev/null | sed 's/^-- /    /' >&2 || true
+}
+
+fmt_secs() { local s=${1%.*}; printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+
+# ---- run ------------------------------------------------------------------------
+RUN_DIR="" INTERRUPTED=0
+on_interrupt() { INTERRUPTED=1; }
+
+# run_process NAME EXE k n: one process's benchmarks into bench-NAME.json (atomically).
+run_process() {
+    local name="$1" exe="$2" k="$3" n="$4"
+    local tmp="$RUN_DIR/.bench-$name.json.partial" out="$RUN_DIR/bench-$name.json"
+    local logf="$RUN_DIR/logs/$name.log"
+    local args=(--benchmark_out="$tmp" --benchmark_out_format=json --benchmark_repetitions="$REPS"
+        --benchmark_min_time="$MIN_TIME" --benchmark_display_aggregates_only=true
+        --benchmark_enable_random_interleaving=true)
+    [ "$QUICK" = 1 ] && args+=(--ab_quick)
+    [ -n "$FILTER" ] && args+=(--benchmark_filter="$FILTER")
+    local listq=(); [ "$QUICK" = 1 ] && listq=(--ab_quick)
+    local total
+    total=$("$exe" --ab_list "${listq[@]}" 2>/dev/null | grep -v '^#' | { [ -n "$FILTER" ] && grep -E -- "$FILTER" || cat; } | wc -l)
+    local t0=$SECONDS done=0 line
+    printf '[%d/%d] %-9s %d benchmarks x %d repetitions\n' "$k" "$n" "$name" "$total" "$REPS" >&2
+    # Progress: one line per finished benchmark (its median line), with an ETA.
+    # The process runs in the foreground so that Ctrl-C reaches it.
+    "$exe" "${args[@]}" 2>&1 </dev/null | tee "$logf" | while IFS= read -r line; do
+        case "$line" in
+            *_median*|*ERROR*) done=$((done + 1))
+                local el=$((SECONDS - t0)) eta=0
+                eta=$(( el * (total - done) / done ))
+                printf '\r    %-9s %d/%d  elapsed %s  left ~%s   ' "$name" "$done" "$total" "$(fmt_secs $el)" "$(fmt_secs $eta)" >&2 ;;
+        esac
+    done
+    local rc=${PIPESTATUS[0]}
+    printf '\n' >&2
+    local status=ok err=""
+    if [ "$INTERRUPTED" = 1 ] || [ "$rc" = 130 ]; then INTERRUPTED=1; status=failed; err="interrupted"
+    elif grep -q 'refusing to measure' "$logf"; then status=failed; err=$(grep 'refusing to measure' "$logf" | head -1)
+    elif [ "$rc" != 0 ]; then status=failed; err="exit code $rc (crash? see logs/$name.log)"
+    elif ! "$PY_ANY" -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['benchmarks']" "$tmp" 2>/dev/null; then
+        status=failed; err="no valid JSON written (crash? see logs/$name.log)"
+    elif grep -q '"error_occurred": true' "$tmp"; then
+        mv -f "$tmp" "$out"; status=failed
+        err="some benchmarks reported errors: $(grep -o '"error_message": "[^"]*"' "$out" | sort | uniq -c | head -3 | tr '\n' ';')"
+    else
+        mv -f "$tmp" "$out"
+    fi
+    rm -f "$tmp"
+    "$PY_ANY" "$ROOT/harness/manifest.py" part "$RUN_DIR" "$name" "$status" $((SECONDS - t0)) "$err"
+    [ "$status" = ok ] || log "    $name: FAILED: $err"
+    [ "$status" = ok ]
+}
+
+do_run() {
+    install_deps
+    build || exit 1
+    PY_ANY=$(command -v python3 || command -v /usr/bin/python3)
+    local ts host
+    ts=$(date -u +%Y%m%dT%H%M%SZ); host=$(hostname -s 2>/dev/null || echo host)
+    RUN_DIR="${OUT:-$ROOT/results/$host-$ts}"
+    mkdir -p "$RUN_DIR/logs" || die_usage "cannot create $RUN_DIR"
+    RUN_DIR="$(cd "$RUN_DIR" && pwd)"
+    "$PY_ANY" "$ROOT/harness/manifest.py" init "$RUN_DIR" "$BUILD" -- ./run_all.sh "${ORIG_ARGS[@]}"
+    trap on_interrupt INT TERM
+    log "==> run folder: ${RUN_DIR#$ROOT/}"
+
+    local procs=() p
+    read -r -a procs < "$BUILD/processes.txt"
+    procs=("${procs[@]//;/ }"); read -r -a procs <<<"${procs[*]}"
+    if [ -n "$ALLOCATORS" ]; then
+        local want=() a
+        IFS=, read -r -a want <<<"$ALLOCATORS"
+        for a in "${want[@]}"; do
+            case " ${procs[*]} zig " in *" $a "*) ;; *) die_usage "unknown or unavailable allocator '$a' (built: ${procs[*]} zig)" ;; esac
+        done
+        procs=(); for a in "${want[@]}"; do procs+=("$a"); done
+    else
+        procs+=(zig)
+    fi
+    local n=$((${#procs[@]} + 1)) k=1 failed=0 t0=$SECONDS
+    log "[$k/$n] probe     machine costs"
+    if "$BUILD/arenabench-probe" > "$RUN_DIR/probe.json.tmp" 2>"$RUN_DIR/logs/probe.log"; then
+        mv "$RUN_DIR/probe.json.tmp" "$RUN_DIR/probe.json"
+        "$PY_ANY" "$ROOT/harness/manifest.py" part "$RUN_DIR" probe ok $((SECONDS - t0))
+    else
+        "$PY_ANY" "$ROOT/harness/manifest.py" part "$RUN_DIR" probe failed $((SECONDS - t0)) "probe crashed"
+    fi
+    for p in "${procs[@]}"; do
+        k=$((k + 1))
+        [ "$INTERRUPTED" = 1 ] && break
+        if [ "$p" = zig ]; then
+            local zt=$SECONDS zargs=()
+            [ "$QUICK" = 1 ] && zargs+=(--quick)
+            zargs+=(--repetitions "$REPS")
+            if [ -n "$FILTER" ] && ! echo "arena_vs_general/zig" | grep -Eq -- "$FILTER" && ! echo zig | grep -Eq -- "$FILTER"; then
+                continue
+            fi
+            log "[$k/$n] zig       the recipe's test in its own language"
+            bash "$ROOT/zig/run_zig.sh" "$RUN_DIR" "${zargs[@]}" >"$RUN_DIR/logs/zig.log" 2>&1
+            case $? in
+                0) "$PY_ANY" "$ROOT/harness/manifest.py" part "$RUN_DIR" zig ok $((SECONDS - zt)) ;;
+                3) log "    zig: $(tail -1 "$RUN_DIR/logs/zig.log")"
+                   "$PY_ANY" "$ROOT/harness/manifest.py" part "$RUN_DIR" zig skipped $((SECONDS - zt)) "$(tail -1 "$RUN_DIR/logs/zig.log")" ;;
+                *) failed=1; log "    zig: FAILED (see logs/zig.log)"
+                   "$PY_ANY" "$ROOT/harness/manifest.py" part "$RUN_DIR" zig failed $((SECONDS - zt)) "$(tail -1 "$RUN_DIR/logs/zig.log")" ;;
+            esac
+            continue
+        fi
+        run_process "$p" "$BUILD/arenabench-$p" "$k" "$n" || failed=1
+    done
+    trap - INT TERM
+    local state=complete
+    [ "$INTERRUPTED" = 1 ] && state=incomplete
+    "$PY_ANY" "$ROOT/harness/manifest.py" finish "$RUN_DIR" "$state" || failed=1
+    if [ "$INTERRUPTED" = 0 ]; then
+        if PY=$(find_python); then
+            log "==> charts and report"
+            "$PY" "$ROOT/plots/arenabench.py" charts "$RUN_DIR" >&2 || failed=1
+            "$PY" "$ROOT/plots/arenabench.py" report "$RUN_DIR" >&2 || failed=1
+        else
+            failed=1
+        fi
+    fi
+    if [ "$state" = complete ] && [ "$failed" = 0 ] && [ -z "$OUT" ]; then
+        ln -sfn "$(basename "$RUN_DIR")" "$ROOT/results/latest"
+    fi
+    log ""
+    log "run folder : $RUN_DIR ($(fmt_secs $((SECONDS - t0))))"
+    [ -f "$RUN_DIR/report.md" ] && log "report     : $RUN_DIR/report.md"
+    [ -d "$RUN_DIR/charts" ] && log "charts     : $RUN_DIR/charts/"
+    [ "$INTERRUPTED" = 1 ] && { log "interrupted: finished parts kept, run marked incomplete"; exit 130; }
+    [ "$failed" = 0 ] || { log "some parts failed: see manifest.json and logs/"; exit 1; }
+}
+
+# ---- compare / profile -----------------------------------------------------------
+do_compare() {
+    PY=$(find_python) || exit 2
+    exec "$PY" "$ROOT/plots/arenabench.py" compare "${COMPARE_ARGS[@]}"
+}
+
+do_profile() {
+    install_deps
+    build || exit 1
+    PY=$(find_python) || exit 1
+    if [ "$PROFILE" = deterministic ]; then
+        local args=("$BUILD" "${OUT:-$ROOT/results/deterministic-$(date -u +%Y%m%dT%H%M%SZ)}")
+        [ "$QUICK" = 1 ] && args+=(--quick)
+        [ -n "$FILTER" ] && args+=(--filter "$FILTER")
+        [ -n "$ALLOCATORS" ] && args+=(--allocators "$ALLOCATORS")
+        exec "$PY" "$ROOT/profiling/deterministic.py" "${args[@]}"
+    else
+        exec bash "$ROOT/profiling/where_time_goes.sh" "$FILTER" "${OUT:-$ROOT/results/profile-$(date -u +%Y%m%dT%H%M%SZ)}"
+    fi
+}
+
+# ---- tests ---------------------------------------------------------------------------
+PASSED=0 FAILED=0 STEPS_FAILED=()
+# step NAME CMD...: runs a test step, adds its counts to the totals.
+step() {
+    local name="$1"; shift
+    local logf="$BUILD/test-logs/$name.log" t0=$SECONDS
+    mkdir -p "$BUILD/test-logs"
+    log ""
+    log "==> test: $name"
+    "$@" >"$logf" 2>&1
+    local rc=$?
+    tail -n 15 "$logf" >&2
+    # Counts from the step's own summary line (ctest, pytest or "N passed, N failed").
+    local p f
+    p=$(grep -Eo '([0-9]+) passed' "$logf" | tail -1 | grep -Eo '[0-9]+' || true)
+    f=$(grep -Eo '([0-9]+) failed' "$logf" | tail -1 | grep -Eo '[0-9]+' || true)
+    if grep -Eq 'tests passed, [0-9]+ tests failed out of' "$logf"; then
+        local total; total=$(grep -Eo 'out of [0-9]+' "$logf" | tail -1 | grep -Eo '[0-9]+')
+        f=$(grep -Eo '[0-9]+ tests failed' "$logf" | tail -1 | grep -Eo '[0-9]+'); p=$((total - f))
+    fi
+    [ -z "$p" ] && p=$([ $rc -eq 0 ] && echo 1 || echo 0)
+    [ -z "$f" ] && f=0
+    [ $rc -ne 0 ] && [ "$f" = 0 ] && f=1
+    PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+    [ $rc -eq 0 ] || STEPS_FAILED+=("$name (log: ${logf#$ROOT/})")
+    log "    $name: $p passed, $f failed ($(fmt_secs $((SECONDS - t0))))"
+}
+
+do_test() {
+    install_deps
+    local t0=$SECONDS
+    build || { echo "0 passed, 1 failed"; exit 1; }
+    PY=$(find_python) || { echo "0 passed, 1 failed"; exit 1; }
+    export AB_PYTHON="$PY" AB_BUILD_DIR="$BUILD"
+    step unit ctest --test-dir "$BUILD" --output-on-failure -j 2
+    build "$ROOT/build-asan" -DAB_SANITIZE=ON -DAB_BENCHMARKS=OFF &&
+        step asan-ubsan ctest --test-dir "$ROOT/build-asan" --output-on-failure -j 2 -L sanitize ||
+        { FAILED=$((FAILED + 1)); STEPS_FAILED+=("asan build"); }
+    if [ -x "$ROOT/tests/run_tests.sh" ]; then
+        step extra bash "$ROOT/tests/run_tests.sh"
+    fi
+    step pipeline "$PY" -m pytest -q "$ROOT/tests/pipeline"
+    step python "$PY" -m pytest -q "$ROOT/tests/python"
+    log ""
+    log "==> tests finished in $(fmt_secs $((SECONDS - t0)))"
+    for s in "${STEPS_FAILED[@]}"; do log "    FAILED: $s"; done
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" = 0 ]
+}
+
+case "$MODE" in
+    run) do_run ;;
+    test) do_test ;;
+    compare) do_compare ;;
+    profile) do_profile ;;
+esac
