@@ -80,9 +80,10 @@ if ! zig_ok; then
     fi
     if ! zig_ok; then
         echo "zig: installing $ZIG_NPM_PKG into $TOOLS_DIR" >&2
-        if ! timeout 900 "$NPM" install --prefix "$TOOLS_DIR" --no-audit --no-fund \
+        if ! timeout 600 "$NPM" install --prefix "$TOOLS_DIR" --no-audit --no-fund \
                 "$ZIG_NPM_PKG" >"$TOOLS_DIR/npm-install.log" 2>&1; then
-            skip "npm install $ZIG_NPM_PKG failed (offline?): $(tail -n 1 "$TOOLS_DIR/npm-install.log" 2>/dev/null)"
+            why=$(tail -n 1 "$TOOLS_DIR/npm-install.log" 2>/dev/null | tr -d '()')
+            skip "npm install $ZIG_NPM_PKG failed, offline?${why:+: $why}"
         fi
         [ -f "$ZIG_BIN" ] || skip "npm installed $ZIG_NPM_PKG but $ZIG_BIN is missing"
         zig_ok || skip "$ZIG_BIN does not run or is not version $ZIG_VERSION"
