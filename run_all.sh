@@ -90,6 +90,8 @@ TEST_PKGS=(python3-pytest clang libclang-rt-14-dev valgrind)
 missing_pkgs() {
     local p
     for p in "$@"; do
+        # npm may come from elsewhere than Debian (e.g. a NodeSource install): a working command is enough.
+        [ "$p" = npm ] && command -v npm >/dev/null && continue
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || printf '%s\n' "$p"
     done
 }
@@ -164,7 +166,8 @@ run_process() {
     local listq=(); [ "$QUICK" = 1 ] && listq=(--ab_quick)
     local total
     total=$("$exe" --ab_list "${listq[@]}" 2>/dev/null | grep -v '^#' | { [ -n "$FILTER" ] && grep -E -- "$FILTER" || cat; } | wc -l)
-    local t0=$SECONDS done=0 line
+    local t0=$SECONDS done=0 line tty=0 step=$(( total / 10 > 0 ? total / 10 : 1 ))
+    [ -t 2 ] && tty=1
     printf '[%d/%d] %-9s %d benchmarks x %d repetitions\n' "$k" "$n" "$name" "$total" "$REPS" >&2
     # Progress: one line per finished benchmark (its median line), with an ETA.
     # The process runs in the foreground so that Ctrl-C reaches it.
@@ -173,11 +176,15 @@ run_process() {
             *_median*|*ERROR*) done=$((done + 1))
                 local el=$((SECONDS - t0)) eta=0
                 eta=$(( el * (total - done) / done ))
-                printf '\r    %-9s %d/%d  elapsed %s  left ~%s   ' "$name" "$done" "$total" "$(fmt_secs $el)" "$(fmt_secs $eta)" >&2 ;;
+                if [ "$tty" = 1 ]; then
+                    printf '\r    %-9s %d/%d  elapsed %s  left ~%s   ' "$name" "$done" "$total" "$(fmt_secs $el)" "$(fmt_secs $eta)" >&2
+                elif [ $((done % step)) = 0 ] || [ "$done" = "$total" ]; then
+                    printf '    %-9s %d/%d  elapsed %s  left ~%s\n' "$name" "$done" "$total" "$(fmt_secs $el)" "$(fmt_secs $eta)" >&2
+                fi ;;
         esac
     done
     local rc=${PIPESTATUS[0]}
-    printf '\n' >&2
+    [ "$tty" = 1 ] && printf '\n' >&2
     local status=ok err=""
     if [ "$INTERRUPTED" = 1 ] || [ "$rc" = 130 ]; then INTERRUPTED=1; status=failed; err="interrupted"
     elif grep -q 'refusing to measure' "$logf"; then status=failed; err=$(grep 'refusing to measure' "$logf" | head -1)

@@ -7,7 +7,9 @@
  * from dladdr() on the malloc this code calls, confirmed by the library's
  * own version call, found with dlsym so this file needs none of them.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "allocator.h"
 
 #include <dlfcn.h>

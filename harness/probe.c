@@ -9,7 +9,9 @@
  *   memset_1k_ns        memset of 1 KiB in cache (the recipe's per-allocation work)
  * Each figure is the median of several rounds; the spread is reported too.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
