@@ -267,8 +267,8 @@ do_run() {
     if [ "$INTERRUPTED" = 0 ]; then
         if PY=$(find_python); then
             log "==> charts and report"
-            "$PY" "$ROOT/plots/arenabench.py" charts "$RUN_DIR" >&2 || failed=1
-            "$PY" "$ROOT/plots/arenabench.py" report "$RUN_DIR" >&2 || failed=1
+            "$PY" "$ROOT/plots/arenabench_plots.py" charts "$RUN_DIR" >&2 || failed=1
+            "$PY" "$ROOT/plots/arenabench_plots.py" report "$RUN_DIR" >&2 || failed=1
         else
             failed=1
         fi
@@ -287,7 +287,7 @@ do_run() {
 # ---- compare / profile -----------------------------------------------------------
 do_compare() {
     PY=$(find_python) || exit 2
-    exec "$PY" "$ROOT/plots/arenabench.py" compare "${COMPARE_ARGS[@]}"
+    exec "$PY" "$ROOT/plots/arenabench_plots.py" compare "${COMPARE_ARGS[@]}"
 }
 
 do_profile() {

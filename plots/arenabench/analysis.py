@@ -9,6 +9,7 @@ better, so a ratio above 1 means the subject wins ("speedup", "x less memory").
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -16,41 +17,67 @@ from . import naming
 from .runs import Benchmark, Run, arg_value
 from .stats import Ratio, ratio_of_medians
 
-#: What the first argument of known workloads means (axis label, short unit).
-#: Unknown workloads get a generic label; this is presentation only.
+#: What the first argument of known workloads means: (axis label with unit,
+#: short name for panel titles).  Unknown workloads get a generic label; this
+#: is presentation only.
 ARG_MEANING = {
-    "alloc_sizes": ("allocation size", "bytes"),
-    "arena_vs_general": ("allocations per run (N)", "allocations"),
-    "batch_reset": ("batch size", "records"),
+    "alloc_sizes": ("allocation size (bytes)", "size"),
+    "arena_vs_general": ("allocations per run, N", "N"),
+    "batch_reset": ("batch size (records per batch)", "batch size"),
     "request_response": ("requests per iteration", "requests"),
     "nested_scopes": ("requests per iteration", "requests"),
     "scoped": ("calls per iteration", "calls"),
     "retained_state": ("requests per iteration", "requests"),
     "multi_lifetime": ("requests per iteration", "requests"),
-    "stack_arena": ("buffer fill", "allocations"),
-    "pool_churn": ("live objects", "objects"),
-    "reset_cost": ("allocations before reset", "allocations"),
+    "stack_arena": ("allocations per run", "allocations"),
+    "pool_churn": ("live objects", "live objects"),
+    "reset_cost": ("objects allocated before the release, K", "K"),
     "locality": ("nodes traversed", "nodes"),
+    "avoid_when": ("case", "case"),
+}
+
+#: Workloads whose argument is a case number, not a quantity: no sweeps.
+CATEGORICAL_ARGS = {"avoid_when"}
+
+#: What each workload counts as one item (for "time per <item>").
+ITEM_NAMES = {
+    "alloc_sizes": "allocation", "arena_vs_general": "allocation", "batch_reset": "record",
+    "request_response": "request", "nested_scopes": "request", "scoped": "call", "retained_state": "request",
+    "multi_lifetime": "request", "stack_arena": "allocation", "pool_churn": "operation",
+    "reset_cost": "object", "locality": "node",
 }
 
 #: The argument that stands for a workload when only one can be shown; the
-#: recipe's own test uses N = 100.  Others default to the largest argument.
-REPRESENTATIVE_ARGS = {"arena_vs_general": ("100",)}
+#: recipe's own test uses N = 100; avoid_when's mixed-lifetimes case with 10 %
+#: survivors is its long mixed run.  Values are prefixes of the argument tuple.
+#: Others default to the largest argument tuple.
+REPRESENTATIVE_ARGS = {"arena_vs_general": ("100",), "avoid_when": ("0", "10"), "reset_cost": ()}
 
 
 def arg_meaning(workload: str) -> tuple[str, str]:
-    """(axis label, unit) of a workload's first argument."""
-    return ARG_MEANING.get(workload, ("first benchmark argument", ""))
+    """(axis label, short name) of a workload's first argument."""
+    return ARG_MEANING.get(workload, ("first benchmark argument", "arg"))
+
+
+def item_name(workload: str) -> str:
+    """What one item of a workload is ("request", "allocation", ...)."""
+    return ITEM_NAMES.get(workload, "item")
 
 
 def representative_args(run: Run, workload: str) -> tuple[str, ...] | None:
-    """The argument tuple that represents ``workload`` (None if absent)."""
+    """The argument tuple that represents ``workload`` (None if absent).
+
+    :data:`REPRESENTATIVE_ARGS` gives a prefix; the largest tuple starting
+    with it wins, else the largest tuple overall.
+    """
     all_args = run.args_of(workload)
     if not all_args:
         return None
     wanted = REPRESENTATIVE_ARGS.get(workload)
-    if wanted in all_args:
-        return wanted
+    if wanted:
+        hits = [a for a in all_args if a[:len(wanted)] == wanted]
+        if hits:
+            return hits[-1]
     return all_args[-1]
 
 
@@ -147,7 +174,7 @@ def comparisons(
                     ratio = ratio_of_medians(baseline.values(metric), subject.values(metric))
                 except KeyError:
                     continue
-                if ratio is not None:
+                if ratio is not None and math.isfinite(ratio.value) and ratio.value > 0:
                     out.append(Comparison(process, workload, bargs, subject, baseline, metric, ratio))
     return out
 
@@ -161,13 +188,15 @@ def best_per_process(comps: list[Comparison]) -> dict[str, Comparison]:
     return best
 
 
-def sweep(run: Run, workload: str, process: str, contestant: str, metric: str, arg_index: int = 0):
-    """(x, median y, bench) points of ``metric`` against the numeric argument.
+def sweep_groups(run: Run, workload: str, process: str, contestant: str, metric: str, arg_index: int = 0):
+    """Series of ``metric`` against argument ``arg_index``, one per setting of the other arguments.
 
-    Only benchmarks whose argument ``arg_index`` is numeric and that report
-    ``metric`` are used.  Points are sorted by x.
+    Returns ``{other_args: [(x, median y, bench), ...]}`` with points sorted
+    by x; ``other_args`` is the argument tuple without ``arg_index`` (e.g.
+    the mode of ``alloc_sizes/arena/<size>/<mode>``).  Only numeric x and
+    finite y are kept.
     """
-    points = []
+    groups: dict[tuple[str, ...], list] = {}
     for b in run.select(workload=workload, process=process, contestant=contestant):
         if len(b.args) <= arg_index:
             continue
@@ -178,6 +207,29 @@ def sweep(run: Run, workload: str, process: str, contestant: str, metric: str, a
             y = b.median(metric)
         except KeyError:
             continue
-        points.append((x, y, b))
-    points.sort(key=lambda p: p[0])
-    return points
+        if math.isfinite(y):
+            rest = b.args[:arg_index] + b.args[arg_index + 1:]
+            groups.setdefault(rest, []).append((x, y, b))
+    for pts in groups.values():
+        pts.sort(key=lambda p: p[0])
+    return groups
+
+
+def main_sweep_group(run: Run, workload: str, arg_index: int = 0) -> tuple[str, ...] | None:
+    """The setting of the other arguments with the most sweep points (ties: the first)."""
+    counts: dict[tuple[str, ...], set] = {}
+    for b in run.select(workload=workload):
+        if len(b.args) > arg_index and arg_value(b.args[arg_index]) is not None:
+            counts.setdefault(b.args[:arg_index] + b.args[arg_index + 1:], set()).add(b.args[arg_index])
+    if not counts:
+        return None
+    return max(sorted(counts), key=lambda k: len(counts[k]))
+
+
+def sweep(run: Run, workload: str, process: str, contestant: str, metric: str, arg_index: int = 0,
+          rest: tuple[str, ...] | None = None):
+    """One series: ``rest`` (the other arguments) or the workload's main group."""
+    groups = sweep_groups(run, workload, process, contestant, metric, arg_index)
+    if rest is None:
+        rest = main_sweep_group(run, workload, arg_index)
+    return groups.get(rest, [])

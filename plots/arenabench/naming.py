@@ -41,9 +41,13 @@ ZIG_GENERAL = {
 CUSTOM_ORDER = (
     "arena", "arena_direct", "arena_free_all", "arena_new", "arena_limit",
     "nested_arena", "stack_arena", "fixed_buffer", "pool", "obstack", "apr",
-    "talloc", "mi_heap",
+    "talloc", "mi_heap", "bump_floor",
     "zig_arena_testing", "zig_arena_gpa", "zig_arena_c", "zig_arena_c_allocator",
 )
+
+#: Marker contestants that are not allocators one would adopt (the physical
+#: floor of bump allocation): drawn on charts, never "the best arena".
+REFERENCE_CONTESTANTS = {"bump_floor"}
 
 #: What a process label means, for legends and the report.
 PROCESS_TITLES = {
@@ -107,7 +111,7 @@ def baseline_for(contestant: str, process: str, process_malloc: str, available: 
     return None
 
 
-def contestant_label(contestant: str, process: str, baseline: str | None = None) -> str:
+def contestant_label(contestant: str, process: str) -> str:
     """How a contestant is named on charts: ``arena (over jemalloc)``.
 
     A general-purpose contestant is its own name; an arena-family contestant
@@ -115,6 +119,8 @@ def contestant_label(contestant: str, process: str, baseline: str | None = None)
     """
     if is_zig(process):
         return f"{contestant} ({process})"
+    if contestant in REFERENCE_CONTESTANTS:
+        return f"{contestant} (reference floor, {process})"
     if is_general(contestant) or contestant == process:
         return contestant
     return f"{contestant} (over {process})"

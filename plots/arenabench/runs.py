@@ -123,9 +123,15 @@ class Benchmark:
         ``metric`` is ``real_time``/``cpu_time`` (converted to ns),
         ``ns_per_item`` (real time divided by ``items_per_iteration``, or the
         real time if that counter is absent), ``ns_per_alloc`` (real time
-        divided by ``allocs_per_iter``) or any user counter.  Raises KeyError
+        divided by ``allocs_per_iter``), ``overhead_ratio`` (the counter, or
+        bytes_reserved / bytes_requested) or any user counter.  Raises KeyError
         if a repetition lacks it.
         """
+        if metric == "overhead_ratio" and not all(isinstance(e.get(metric), (int, float)) for e in self.reps):
+            reserved, requested = self.values("bytes_reserved"), self.values("bytes_requested")
+            if not (requested > 0).all():
+                raise KeyError(metric)
+            return reserved / requested
         if metric in ("ns_per_item", "ns_per_alloc"):
             times = self.values("real_time")
             counter = "items_per_iteration" if metric == "ns_per_item" else "allocs_per_iter"

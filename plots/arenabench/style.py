@@ -73,6 +73,16 @@ def colour(name: str) -> str:
     return matplotlib.colors.to_hex(rgb)
 
 
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
+
+
+def marker(name: str) -> str:
+    """A line marker per allocator (stable), so overlapping lines stay apart."""
+    if name in PALETTE:
+        return _MARKERS[list(PALETTE).index(name) % len(_MARKERS)]
+    return _MARKERS[zlib.crc32(name.encode()) % len(_MARKERS)]
+
+
 def apply_rc() -> None:
     """Readable defaults: sizes, grid, no top/right spines."""
     plt.rcParams.update({
