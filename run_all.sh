@@ -153,51 +153,61 @@ fmt_secs() { local s=${1%.*}; printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 RUN_DIR="" INTERRUPTED=0
 on_interrupt() { INTERRUPTED=1; }
 
-# run_process NAME EXE k n: one process's benchmarks into bench-NAME.json (atomically).
+# run_process NAME EXE k n: one process's benchmarks into bench-NAME.json.
+# Every benchmark runs in a fresh process: glibc's trim and mmap thresholds
+# (and every malloc's caches) adapt to what the process did before, so a
+# shared process would make each result depend on the benchmarks before it.
 run_process() {
     local name="$1" exe="$2" k="$3" n="$4"
-    local tmp="$RUN_DIR/.bench-$name.json.partial" out="$RUN_DIR/bench-$name.json"
-    local logf="$RUN_DIR/logs/$name.log"
-    local args=(--benchmark_out="$tmp" --benchmark_out_format=json --benchmark_repetitions="$REPS"
-        --benchmark_min_time="$MIN_TIME" --benchmark_display_aggregates_only=true
-        --benchmark_enable_random_interleaving=true)
-    [ "$QUICK" = 1 ] && args+=(--ab_quick)
-    [ -n "$FILTER" ] && args+=(--benchmark_filter="$FILTER")
+    local parts="$RUN_DIR/.parts-$name" out="$RUN_DIR/bench-$name.json" logf="$RUN_DIR/logs/$name.log"
+    mkdir -p "$parts"
+    : > "$logf"
+    local args=(--benchmark_out_format=json --benchmark_repetitions="$REPS" --benchmark_min_time="$MIN_TIME"
+        --benchmark_display_aggregates_only=true)
     local listq=(); [ "$QUICK" = 1 ] && listq=(--ab_quick)
-    local total
-    total=$("$exe" --ab_list "${listq[@]}" 2>/dev/null | grep -v '^#' | { [ -n "$FILTER" ] && grep -E -- "$FILTER" || cat; } | wc -l)
-    local t0=$SECONDS done=0 line tty=0 step=$(( total / 10 > 0 ? total / 10 : 1 ))
+    args+=("${listq[@]}")
+    local listing names=()
+    if ! listing=$("$exe" --ab_list "${listq[@]}" 2>>"$logf"); then
+        local err; err=$(grep -m1 'refusing to measure' "$logf" || tail -1 "$logf")
+        "$PY_ANY" "$ROOT/harness/manifest.py" part "$RUN_DIR" "$name" failed 0 "$err"
+        log "[$k/$n] $name: FAILED: $err"
+        return 1
+    fi
+    mapfile -t names < <(printf '%s\n' "$listing" | grep -v '^#' | grep -E -- "${FILTER:-.}")
+    local total=${#names[@]} t0=$SECONDS i=0 bname failed_names=() files=() tty=0 step
+    step=$(( total / 10 > 0 ? total / 10 : 1 ))
     [ -t 2 ] && tty=1
-    printf '[%d/%d] %-9s %d benchmarks x %d repetitions\n' "$k" "$n" "$name" "$total" "$REPS" >&2
-    # Progress: one line per finished benchmark (its median line), with an ETA.
-    # The process runs in the foreground so that Ctrl-C reaches it.
-    "$exe" "${args[@]}" 2>&1 </dev/null | tee "$logf" | while IFS= read -r line; do
-        case "$line" in
-            *_median*|*ERROR*) done=$((done + 1))
-                local el=$((SECONDS - t0)) eta=0
-                eta=$(( el * (total - done) / done ))
-                if [ "$tty" = 1 ]; then
-                    printf '\r    %-9s %d/%d  elapsed %s  left ~%s   ' "$name" "$done" "$total" "$(fmt_secs $el)" "$(fmt_secs $eta)" >&2
-                elif [ $((done % step)) = 0 ] || [ "$done" = "$total" ]; then
-                    printf '    %-9s %d/%d  elapsed %s  left ~%s\n' "$name" "$done" "$total" "$(fmt_secs $el)" "$(fmt_secs $eta)" >&2
-                fi ;;
-        esac
+    printf '[%d/%d] %-9s %d benchmarks x %d repetitions, each in a fresh process\n' "$k" "$n" "$name" "$total" "$REPS" >&2
+    [ "$total" -gt 0 ] || { "$PY_ANY" "$ROOT/harness/manifest.py" part "$RUN_DIR" "$name" skipped 0 "no benchmark matches the filter"; return 0; }
+    for bname in "${names[@]}"; do
+        i=$((i + 1))
+        local part="$parts/$i.json"
+        echo "### $bname" >> "$logf"
+        "$exe" "${args[@]}" --benchmark_filter="^${bname}(/real_time)?\$" --benchmark_out="$part" </dev/null >>"$logf" 2>&1
+        local rc=$?
+        if [ "$INTERRUPTED" = 1 ] || [ "$rc" = 130 ]; then INTERRUPTED=1; break; fi
+        if [ "$rc" -ne 0 ] || [ ! -s "$part" ] || grep -q '"error_occurred": true' "$part"; then
+            failed_names+=("$bname")
+        fi
+        [ -s "$part" ] && files+=("$part")
+        local el=$((SECONDS - t0)) eta=$(( (SECONDS - t0) * (total - i) / i ))
+        if [ "$tty" = 1 ]; then
+            printf '\r    %-9s %d/%d  elapsed %s  left ~%s  %-50.50s' "$name" "$i" "$total" "$(fmt_secs $el)" "$(fmt_secs $eta)" "$bname" >&2
+        elif [ $((i % step)) = 0 ] || [ "$i" = "$total" ]; then
+            printf '    %-9s %d/%d  elapsed %s  left ~%s\n' "$name" "$i" "$total" "$(fmt_secs $el)" "$(fmt_secs $eta)" >&2
+        fi
     done
-    local rc=${PIPESTATUS[0]}
     [ "$tty" = 1 ] && printf '\n' >&2
     local status=ok err=""
-    if [ "$INTERRUPTED" = 1 ] || [ "$rc" = 130 ]; then INTERRUPTED=1; status=failed; err="interrupted"
-    elif grep -q 'refusing to measure' "$logf"; then status=failed; err=$(grep 'refusing to measure' "$logf" | head -1)
-    elif [ "$rc" != 0 ]; then status=failed; err="exit code $rc (crash? see logs/$name.log)"
-    elif ! "$PY_ANY" -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['benchmarks']" "$tmp" 2>/dev/null; then
-        status=failed; err="no valid JSON written (crash? see logs/$name.log)"
-    elif grep -q '"error_occurred": true' "$tmp"; then
-        mv -f "$tmp" "$out"; status=failed
-        err="some benchmarks reported errors: $(grep -o '"error_message": "[^"]*"' "$out" | sort | uniq -c | head -3 | tr '\n' ';')"
-    else
-        mv -f "$tmp" "$out"
+    if [ ${#files[@]} -gt 0 ]; then
+        "$PY_ANY" "$ROOT/harness/merge_bench.py" "$out" "${files[@]}" 2>>"$logf" || { status=failed; err="could not merge results"; }
     fi
-    rm -f "$tmp"
+    if [ "$INTERRUPTED" = 1 ]; then status=failed; err="interrupted after $i of $total benchmarks"
+    elif [ ${#files[@]} -eq 0 ]; then status=failed; err="no benchmark produced results (see logs/$name.log)"
+    elif [ ${#failed_names[@]} -gt 0 ]; then
+        status=failed; err="${#failed_names[@]} of $total benchmarks failed: ${failed_names[*]:0:5} (see logs/$name.log)"
+    fi
+    rm -rf "$parts"
     "$PY_ANY" "$ROOT/harness/manifest.py" part "$RUN_DIR" "$name" "$status" $((SECONDS - t0)) "$err"
     [ "$status" = ok ] || log "    $name: FAILED: $err"
     [ "$status" = ok ]
