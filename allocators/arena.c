@@ -15,14 +15,26 @@ _Static_assert(_Alignof(max_align_t) >= _Alignof(ab_arena_block), "blocks are ma
 /* Blocks are requested with the default alignment; data starts after the header. */
 #define BLOCK_ALIGN AB_DEFAULT_ALIGN
 #define HDR ((size_t)sizeof(ab_arena_block))
+/* The alignment the data area is guaranteed to start with: BLOCK_ALIGN when
+ * the header is a multiple of it (64-bit), else the header's own (8 on i386,
+ * where max_align_t is 16 but the header is 8). */
+#define DATA_ALIGN (HDR % BLOCK_ALIGN == 0 ? BLOCK_ALIGN : (HDR & (0 - HDR)))
 _Static_assert(sizeof(ab_arena_block) % _Alignof(max_align_t) == 0 || sizeof(void *) == 4,
                "data after the header keeps the default alignment");
+
+/* Every block size is a multiple of BLOCK_ALIGN. A block then ends where the
+ * next one from a bump backing (a fixed buffer, a parent arena) starts, with
+ * no padding between them, so freeing the blocks newest first rewinds that
+ * backing all the way back: a stack-backed arena gets its whole buffer back
+ * on reset, and a parent its bytes on the child's deinit. */
+static inline size_t round_down_block(size_t n) { return n & ~(BLOCK_ALIGN - 1); }
 
 static inline char *block_data(ab_arena_block *b) { return (char *)(b + 1); }
 
 void ab_arena_init_sized(ab_arena *a, ab_allocator backing, size_t first_block_size) {
     assert(a != NULL && backing.vtable != NULL);
     if (first_block_size < 64) first_block_size = 64;
+    first_block_size = round_down_block(first_block_size);
     a->ptr = NULL;
     a->end = NULL;
     a->head = NULL;
@@ -60,8 +72,10 @@ static ab_arena_block *backing_alloc(ab_arena *a, size_t size) {
 AB_COLD void *ab_arena_alloc_slow(ab_arena *a, size_t size, size_t align) {
     assert(ab_request_ok(size, align));
     if (size == 0) return AB_ZERO_SIZE_PTR(align);
-    /* Worst case: header, alignment padding beyond the default, the bytes. */
-    size_t needed = HDR + size + (align > BLOCK_ALIGN ? align - BLOCK_ALIGN : 0);
+    /* Worst case: header, alignment padding beyond the data's own, the bytes;
+     * rounded up to a whole block size (cannot overflow: size <= AB_MAX_SIZE). */
+    size_t needed = HDR + size + (align > DATA_ALIGN ? align - DATA_ALIGN : 0);
+    needed = round_down_block(needed + BLOCK_ALIGN - 1);
     size_t want = a->next_block_size > needed ? a->next_block_size : needed;
     ab_arena_block *b = backing_alloc(a, want);
     if (b == NULL && want > needed) {
@@ -124,7 +138,7 @@ static void free_blocks(ab_arena *a) {
 }
 
 bool ab_arena_reset_with_limit(ab_arena *a, size_t limit) {
-    size_t keep = a->reserved < limit ? a->reserved : limit;
+    size_t keep = round_down_block(a->reserved < limit ? a->reserved : limit);
     if (keep < HDR + 64) { /* nothing worth keeping */
         free_blocks(a);
         a->next_block_size = a->first_block_size;

@@ -89,7 +89,10 @@ static void *vt_remap(void *ctx, void *p, size_t old_size, size_t new_size, size
     }
     size_t before = charged(c, p, old_size);
     void *q = c->inner.vtable->remap(c->inner.ctx, p, old_size, new_size, align);
-    if (q == NULL) return NULL;
+    if (q == NULL) {
+        c->failed_allocs++; /* a real failure counts like an injected one */
+        return NULL;
+    }
     c->live_bytes -= before;
     add_live(c, charged(c, q, new_size));
     return q;

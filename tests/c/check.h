@@ -139,7 +139,8 @@ static inline int ck_done_(void) {
 
 #define CK_EXPECT_CMP_(T, fmt, a, op, b)                                      \
     do {                                                                      \
-        T ck_a_ = (T)(a), ck_b_ = (T)(b);                                     \
+        T ck_a_ = (T)(a);                                                     \
+        T ck_b_ = (T)(b);                                                     \
         if (!(ck_a_ op ck_b_)) {                                              \
             ck_fail_prefix_(__FILE__, __LINE__);                              \
             printf("expected %s " #op " %s: (" fmt ") " #op " (" fmt ")\n",   \
