@@ -100,10 +100,16 @@ void ab_subject_delete(ab_subject *s);
 
 /* ---- workloads ------------------------------------------------------------ */
 
-/** Deterministic PRNG (splitmix64 seeding a xorshift64*): a fixed seed reproduces a run. */
+/** The seed every workload's inputs derive from: fixed (0x5EED), so runs are
+ *  reproducible, and changeable with the environment variable AB_SEED (the
+ *  pipeline test uses it to prove that a checksum follows the input). */
+uint64_t ab_workload_seed(void);
+
+/** Deterministic PRNG (splitmix64 seeding a xorshift64*). The workload's own
+ *  seed is combined with ab_workload_seed(), so one variable moves them all. */
 typedef struct ab_rng { uint64_t s; } ab_rng;
 static inline void ab_rng_seed(ab_rng *r, uint64_t seed) {
-    uint64_t z = seed + 0x9E3779B97F4A7C15ull;
+    uint64_t z = (seed ^ (ab_workload_seed() * 0xD1B54A32D192ED03ull)) + 0x9E3779B97F4A7C15ull;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     r->s = (z ^ (z >> 31)) | 1u;
@@ -112,11 +118,6 @@ static inline uint64_t ab_rng_next(ab_rng *r) {
     r->s ^= r->s >> 12; r->s ^= r->s << 25; r->s ^= r->s >> 27;
     return r->s * 0x2545F4914F6CDD1Dull;
 }
-/** The seed every workload derives its inputs from: fixed (so runs are
- *  reproducible), changeable with the environment variable AB_SEED (the
- *  pipeline test uses it to prove a checksum follows the input). */
-uint64_t ab_workload_seed(void);
-
 /** Uniform in [lo, hi] (inclusive). */
 static inline uint64_t ab_rng_range(ab_rng *r, uint64_t lo, uint64_t hi) {
     return lo + ab_rng_next(r) % (hi - lo + 1);

@@ -11,17 +11,6 @@
 
 #define MAX_DEPTH 16
 
-uint64_t ab_workload_seed(void) {
-    static uint64_t seed;
-    static bool known;
-    if (!known) {
-        const char *env = getenv("AB_SEED");
-        seed = (env && *env) ? strtoull(env, NULL, 0) : 0x5EEDull;
-        known = true;
-    }
-    return seed;
-}
-
 struct ab_subject {
     const ab_contestant *c;
     const ab_workload *w;
