@@ -95,6 +95,8 @@ struct ab_arena *ab_subject_direct_arena(ab_subject *s);
 /** A new subject of the same contestant and parameters, for another thread.
  *  Its counts are added to s's when it is deleted. NULL on failure. */
 ab_subject *ab_subject_new_like(ab_subject *s);
+/** What ab_workload.prepare returned for this subject (NULL without prepare). */
+void *ab_subject_state(const ab_subject *s);
 /** Deletes a subject made by ab_subject_new_like (thread-safe). */
 void ab_subject_delete(ab_subject *s);
 
@@ -161,6 +163,14 @@ typedef struct ab_workload {
     /** One timed unit of work. Must not keep state between calls except in s. */
     ab_run_result (*run)(void *input, ab_subject *s);
     void (*teardown)(void *input);
+    /** Optional: untimed preparation for one subject, for workloads whose
+     *  claim is about one phase only (locality: the traversal, not the build).
+     *  Called after the harness creates a subject and before any run; what it
+     *  returns (NULL: failure) is ab_subject_state(s) inside run. */
+    void *(*prepare)(void *input, ab_subject *s);
+    /** Releases what prepare made, before the subject is destroyed (so the
+     *  harness's leak check still applies). Required with prepare. */
+    void (*unprepare)(void *input, ab_subject *s, void *state);
 } ab_workload;
 
 /** The one list of workloads (workloads.c) and of contestants (contestants.c).

@@ -8,7 +8,8 @@
 //
 // Benchmarks are registered from two lists, ab_workloads x ab_contestants,
 // never written per pair. Each benchmark:
-//   1. makes the workload's inputs (untimed, cached per argument set);
+//   1. makes the workload's inputs (untimed, cached per argument set), and
+//      runs its optional per-subject prepare hook (untimed) on each subject;
 //   2. a stats pass (untimed): a counting subject runs the workload twice and
 //      the second (steady-state) run gives allocations, bytes, backing calls,
 //      peak reserved bytes and the checksum; leaks are errors;
@@ -120,7 +121,7 @@ void run_benchmark(benchmark::State &state, const ab_workload *w, const ab_conte
     }
 
     // Stats pass: counted, untimed; the second run is the steady state.
-    ab_subject *cs = ab_subject_create(c, w, true);
+    ab_subject *cs = ab_subject_start(c, w, input, true);
     if (cs == nullptr) {
         state.SkipWithError("contestant could not be created");
         return;
@@ -130,7 +131,7 @@ void run_benchmark(benchmark::State &state, const ab_workload *w, const ab_conte
     ab_run_result steady = w->run(input, cs);
     ab_subject_counts counts;
     ab_subject_get_counts(cs, &counts);
-    uint64_t leaked = ab_subject_destroy(cs);
+    uint64_t leaked = ab_subject_finish(cs, input);
     if (first.checksum != steady.checksum) {
         state.SkipWithError("workload is not deterministic: two runs gave different checksums");
         return;
@@ -143,7 +144,7 @@ void run_benchmark(benchmark::State &state, const ab_workload *w, const ab_conte
     }
 
     // Timed pass.
-    ab_subject *s = ab_subject_create(c, w, false);
+    ab_subject *s = ab_subject_start(c, w, input, false);
     if (s == nullptr) {
         state.SkipWithError("contestant could not be created");
         return;
@@ -169,7 +170,7 @@ void run_benchmark(benchmark::State &state, const ab_workload *w, const ab_conte
     ab_profile_end(state);
     long faults = minor_faults() - faults0;
     long peak = status_kb("VmHWM:");
-    ab_subject_destroy(s);
+    ab_subject_finish(s, input);
     if (mismatch) {
         state.SkipWithError("checksum changed between iterations");
         return;

@@ -21,6 +21,7 @@ struct ab_subject {
     ab_counting scope[MAX_DEPTH];     /* counting mode: wraps what begin() returned */
     ab_subject_counts merged;         /* from scopes already closed and deleted clones */
     ab_subject *parent;               /* set for clones */
+    void *state;                      /* from ab_workload.prepare */
     pthread_mutex_t lock;             /* guards merged when clones merge into it */
 };
 
@@ -70,6 +71,26 @@ uint64_t ab_subject_destroy(ab_subject *s) {
     free(s);
     return leaked;
 }
+
+ab_subject *ab_subject_start(const ab_contestant *c, const ab_workload *w, void *input, bool counting) {
+    ab_subject *s = subject_new(c, w, counting);
+    if (s == NULL || w->prepare == NULL) return s;
+    s->state = w->prepare(input, s);
+    if (s->state == NULL) {
+        ab_subject_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+uint64_t ab_subject_finish(ab_subject *s, void *input) {
+    if (s == NULL) return 0;
+    if (s->w->unprepare != NULL && s->state != NULL) s->w->unprepare(input, s, s->state);
+    s->state = NULL;
+    return ab_subject_destroy(s);
+}
+
+void *ab_subject_state(const ab_subject *s) { return s->state; }
 
 void ab_subject_rebase(ab_subject *s) {
     memset(&s->merged, 0, sizeof s->merged);

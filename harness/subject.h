@@ -33,6 +33,10 @@ uint64_t ab_subject_destroy(ab_subject *s);
 /** Counting subjects: forget counts so far (peaks restart from what is live),
  *  so that a second run measures the steady state. */
 void ab_subject_rebase(ab_subject *s);
+/** Creates the subject and runs the workload's prepare hook on it, if any
+ *  (NULL on failure); ab_subject_finish runs unprepare, then destroys. */
+ab_subject *ab_subject_start(const ab_contestant *c, const ab_workload *w, void *input, bool counting);
+uint64_t ab_subject_finish(ab_subject *s, void *input);
 /** Counts so far (counting subjects only; zeros otherwise). */
 void ab_subject_get_counts(const ab_subject *s, ab_subject_counts *out);
 
