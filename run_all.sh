@@ -20,7 +20,7 @@ Run options:
   --filter REGEX      only benchmarks whose name matches (e.g. '^request_response/')
   --allocators LIST   comma-separated processes: glibc,jemalloc,mimalloc,tcmalloc[,zig]
   --repetitions N     repetitions per benchmark (default 5; --quick: 3)
-  --min-time SECONDS  minimum time per repetition (default 0.05; --quick: 0.01)
+  --min-time SECONDS  minimum time per repetition (default 0.03; --quick: 0.01)
   --out DIR           run folder (default results/<host>-<UTC timestamp>)
   --no-install        do not install missing packages (fail instead)
   -h, --help          this text
@@ -76,7 +76,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-if [ "$QUICK" = 1 ]; then : "${REPS:=3}" "${MIN_TIME:=0.01}"; else : "${REPS:=5}" "${MIN_TIME:=0.05}"; fi
+if [ "$QUICK" = 1 ]; then : "${REPS:=3}" "${MIN_TIME:=0.01}"; else : "${REPS:=5}" "${MIN_TIME:=0.03}"; fi
 
 # ---- dependencies ---------------------------------------------------------------
 # Debian packages the suite needs; optional ones are installed too but a
@@ -139,12 +139,13 @@ build() {   # build [DIR [cmake args...]]
     local dir="${1:-$BUILD}"; shift || true
     local gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
     log "==> building in ${dir#$ROOT/}"
+    mkdir -p "$dir"
     if [ ! -f "$dir/CMakeCache.txt" ]; then
-        cmake -S "$ROOT" -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release "$@" >"$dir.cmake.log" 2>&1 ||
-            { cat "$dir.cmake.log" >&2; return 1; }
+        cmake -S "$ROOT" -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release "$@" >"$dir/configure.log" 2>&1 ||
+            { cat "$dir/configure.log" >&2; return 1; }
     fi
-    cmake --build "$dir" -j "$(nproc)" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log" >&2; return 1; }
-    grep -E "arenabench: .*not found" "$dir.cmake.log" 2>/dev/null | sed 's/^-- /    /' >&2 || true
+    cmake --build "$dir" -j "$(nproc)" >"$dir/build.log" 2>&1 || { tail -50 "$dir/build.log" >&2; return 1; }
+    grep -E "arenabench: .*not found" "$dir/configure.log" 2>/dev/null | sed 's/^-- /    /' >&2 || true
 }
 
 fmt_secs() { local s=${1%.*}; printf '%dm%02ds' $((s / 60)) $((s % 60)); }
