@@ -184,8 +184,10 @@ run_process() {
         i=$((i + 1))
         local part="$parts/$i.json"
         echo "### $bname" >> "$logf"
+        local tb=$SECONDS
         "$exe" "${args[@]}" --benchmark_filter="^${bname}(/real_time)?\$" --benchmark_out="$part" </dev/null >>"$logf" 2>&1
         local rc=$?
+        echo "### $bname: exit $rc after $((SECONDS - tb)) s" >> "$logf"
         if [ "$INTERRUPTED" = 1 ] || [ "$rc" = 130 ]; then INTERRUPTED=1; break; fi
         if [ "$rc" -ne 0 ] || [ ! -s "$part" ] || grep -q '"error_occurred": true' "$part"; then
             failed_names+=("$bname")

@@ -4,14 +4,19 @@
  * The recipe (NOTES.md): N = 100 iterations of "allocate 1024 bytes, memset
  * to 0". A general allocator frees each block at once (Zig's defer); the
  * arena is created before the loop and deinit'ed after it, both inside the
- * timed region, with no frees in the loop. Here N runs from 10 to 1,000,000.
+ * timed region, with no frees in the loop. Here N runs from 10 to 100,000.
  */
 #include <stdlib.h>
 
 #include "workload.h"
 
+/* N = 1,000,000 is left out of the default list: every run then holds 1 GiB
+ * in the arena (262,144 fresh pages, ~1.3 s of page faults per run on the
+ * reference VM), ~25 s per contestant and process, which alone would take a
+ * full run past its 30-minute budget on 2 cores. Add {{1000000}, 1} here to
+ * measure it; N = 100,000 already shows the trend (100 MiB per run). */
 static const ab_workload_args args[] = {
-    {{10}, 1}, {{100}, 1}, {{1000}, 1}, {{10000}, 1}, {{100000}, 1}, {{1000000}, 1}, {{0}, 0},
+    {{10}, 1}, {{100}, 1}, {{1000}, 1}, {{10000}, 1}, {{100000}, 1}, {{0}, 0},
 };
 static const ab_workload_args quick[] = {{{100}, 1}, {{10000}, 1}, {{0}, 0}};
 
