@@ -14,6 +14,8 @@ usage: ./run_all.sh [options]              measure everything, then charts + rep
        ./run_all.sh --profile deterministic [--quick] [--filter RE]
                                            instruction counts under callgrind (CI gating)
        ./run_all.sh --profile perf FILTER  where time goes: perf + callgrind profiles
+       ./run_all.sh --profile memory [--filter RE]
+                                           memory over time of the long-running workloads (chart)
 
 Run options:
   --quick             short argument lists, 3 repetitions, short timing (< 5 minutes)
@@ -65,8 +67,8 @@ while [ $# -gt 0 ]; do
             [ $# -ge 2 ] || die_usage "$1 needs a value"
             COMPARE_ARGS+=("$1" "$2"); shift ;;
         --profile)
-            [ $# -ge 2 ] || die_usage "--profile needs 'deterministic' or 'perf'"
-            case "$2" in deterministic|perf) PROFILE="$2" ;; *) die_usage "unknown profile '$2'" ;; esac
+            [ $# -ge 2 ] || die_usage "--profile needs 'deterministic', 'perf' or 'memory'"
+            case "$2" in deterministic|perf|memory) PROFILE="$2" ;; *) die_usage "unknown profile '$2'" ;; esac
             MODE=profile; shift
             if [ "$PROFILE" = perf ]; then
                 [ $# -ge 2 ] || die_usage "--profile perf needs a FILTER regex"
@@ -313,8 +315,17 @@ do_profile() {
         [ -n "$FILTER" ] && args+=(--filter "$FILTER")
         [ -n "$ALLOCATORS" ] && args+=(--allocators "$ALLOCATORS")
         exec "$PY" "$ROOT/profiling/deterministic.py" "${args[@]}"
+    elif [ "$PROFILE" = memory ]; then
+        local args=("$BUILD" "${OUT:-$ROOT/results/memory-$(date -u +%Y%m%dT%H%M%SZ)}")
+        [ "$QUICK" = 1 ] && args+=(--quick)
+        [ -n "$FILTER" ] && args+=(--filter "$FILTER")
+        [ -n "$ALLOCATORS" ] && args+=(--allocators "$ALLOCATORS")
+        exec "$PY" "$ROOT/profiling/memory_timeseries.py" "${args[@]}"
     else
-        exec bash "$ROOT/profiling/where_time_goes.sh" "$FILTER" "${OUT:-$ROOT/results/profile-$(date -u +%Y%m%dT%H%M%SZ)}"
+        local args=(--build "$BUILD")
+        [ "$QUICK" = 1 ] && args+=(--quick)
+        [ -n "$ALLOCATORS" ] && args+=(--allocators "$ALLOCATORS")
+        exec bash "$ROOT/profiling/where_time_goes.sh" "$FILTER" "${OUT:-$ROOT/results/profile-$(date -u +%Y%m%dT%H%M%SZ)}" "${args[@]}"
     fi
 }
 
@@ -366,6 +377,7 @@ do_test() {
     fi
     step pipeline "$PY" -m pytest -q "$ROOT/tests/pipeline"
     step python "$PY" -m pytest -q "$ROOT/tests/python"
+    step profiling "$PY" -m pytest -q "$ROOT/tests/profiling"
     log ""
     log "==> tests finished in $(fmt_secs $((SECONDS - t0)))"
     for s in "${STEPS_FAILED[@]}"; do log "    FAILED: $s"; done

@@ -113,6 +113,8 @@ void *get_input(const ab_workload *w, int idx) {
     return in;
 }
 
+std::string bench_name(const ab_workload *w, const ab_contestant *c, const ab_workload_args *a);
+
 void run_benchmark(benchmark::State &state, const ab_workload *w, const ab_contestant *c, int idx) {
     void *input = get_input(w, idx);
     if (input == nullptr) {
@@ -143,8 +145,9 @@ void run_benchmark(benchmark::State &state, const ab_workload *w, const ab_conte
         return;
     }
 
-    // Timed pass.
-    ab_subject *s = ab_subject_start(c, w, input, false);
+    // Timed pass (a counting subject only in a memory time series run: the
+    // sampler reads the bytes it holds; see profiling/README.md).
+    ab_subject *s = ab_subject_start(c, w, input, ab_profile_sampling);
     if (s == nullptr) {
         state.SkipWithError("contestant could not be created");
         return;
@@ -159,13 +162,14 @@ void run_benchmark(benchmark::State &state, const ab_workload *w, const ab_conte
     long faults0 = minor_faults();
     uint64_t items = 0, failures = 0;
     bool mismatch = false;
-    ab_profile_begin();
+    ab_profile_begin(bench_name(w, c, w->args ? &arg_list(w)[idx] : nullptr).c_str(), s);
     for (auto _ : state) {
         ab_run_result r = w->run(input, s);
         benchmark::DoNotOptimize(r);
         mismatch |= r.checksum != steady.checksum;
         items += r.items;
         failures += r.failures;
+        ab_profile_sample(items);
     }
     ab_profile_end(state);
     long faults = minor_faults() - faults0;
@@ -296,8 +300,11 @@ int main(int argc, char **argv) {
             }
         } else if (a.rfind("--ab_counters=", 0) == 0) {
             if (!ab_profile_set_counters(a.c_str() + 14)) return 2;
+        } else if (int r = ab_profile_parse_flag(argv[i])) {
+            if (r < 0) return 2;
         } else if (a == "--ab_help" || a == "--help" || a == "-h") {
             usage(argv[0]);
+            std::fputs(ab_profile_usage(), stdout);
             if (a != "--help") return 0;
             rest.push_back(argv[i]);
         } else if (a.rfind("--ab_", 0) == 0) {
