@@ -13,6 +13,7 @@ aggregates) and strict about what is not (a bench file must be JSON with a
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import os
@@ -256,9 +257,18 @@ def _args_sort_key(args: Iterable[str]) -> tuple:
 
 
 def _read_json(path: Path, what: str) -> Any:
-    """Parses a JSON file; raises InputError with the file and position."""
+    """Parses a JSON file (or a gzipped one, ``*.json.gz``, as the committed
+    reference run stores its raw results); raises InputError with the file
+    and position."""
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".gz":
+            text = gzip.decompress(path.read_bytes()).decode("utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        if not isinstance(exc, OSError) or isinstance(exc, gzip.BadGzipFile):
+            raise InputError(f"{path}: {what} is not a valid gzip file") from None
+        raise InputError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -363,7 +373,7 @@ def load_run(path: str | os.PathLike, skip_bad: bool = False) -> Run:
     if p.is_dir():
         manifest = _optional_json(p / "manifest.json", "manifest", warnings)
         probe = _optional_json(p / "probe.json", "probe", warnings)
-        files = sorted(p.glob("bench-*.json"))
+        files = sorted(p.glob("bench-*.json")) + sorted(p.glob("bench-*.json.gz"))
         if not files:
             raise InputError(
                 f"{p}: no bench-*.json in this folder -- is it an arenabench run folder "
