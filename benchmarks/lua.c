@@ -121,29 +121,23 @@ static int request_main(lua_State *L) {
     return 0;
 }
 
-static ab_run_result run(void *vin, ab_subject *s) {
+static bool one_request(const void *vin, int i, ab_hooks *h, uint64_t *hash) {
     const input *in = (const input *)vin;
-    ab_run_result r = {AB_CHECKSUM_INIT, 0, 0};
-    bool frees = ab_subject_frees(s);
-    for (int i = 0; i < in->requests; i++) {
-        ab_allocator a = ab_scope_begin(s);
-        ab_hooks h;
-        ab_hooks_init(&h, a, frees);
-        req q = {in->records, 1000 + i, AB_CHECKSUM_INIT};
-        bool ok = false;
-        lua_State *L = lua_newstate(lua_alloc, &h);
-        if (L != NULL) {
-            lua_pushcfunction(L, request_main);
-            lua_pushlightuserdata(L, &q);
-            ok = lua_pcall(L, 1, 0, 0) == LUA_OK;
-            lua_close(L);
-        }
-        ab_scope_end(s, AB_END_RESET);
-        if (!ok || h.failures) r.failures++;
-        r.checksum = ab_hash_u64(r.checksum, ok ? q.h : 0);
+    req q = {in->records, 1000 + i, AB_CHECKSUM_INIT};
+    bool ok = false;
+    lua_State *L = lua_newstate(lua_alloc, h);
+    if (L != NULL) {
+        lua_pushcfunction(L, request_main);
+        lua_pushlightuserdata(L, &q);
+        ok = lua_pcall(L, 1, 0, 0) == LUA_OK;
+        lua_close(L);
     }
-    r.items = (uint64_t)in->requests;
-    return r;
+    *hash = q.h;
+    return ok;
+}
+
+static ab_run_result run(void *vin, ab_subject *s) {
+    return ab_hooks_run_requests(s, vin, ((const input *)vin)->requests, one_request);
 }
 
 const ab_workload ab_workload_lua = {

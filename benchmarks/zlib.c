@@ -149,22 +149,13 @@ out:
     return ok;
 }
 
-static ab_run_result run(void *vin, ab_subject *s) {
+static bool one_request(const void *vin, int i, ab_hooks *h, uint64_t *hash) {
     const input *in = (const input *)vin;
-    ab_run_result r = {AB_CHECKSUM_INIT, 0, 0};
-    bool frees = ab_subject_frees(s);
-    for (int i = 0; i < in->requests; i++) {
-        ab_allocator a = ab_scope_begin(s);
-        ab_hooks h;
-        ab_hooks_init(&h, a, frees);
-        uint64_t hh = AB_CHECKSUM_INIT;
-        bool ok = request(in, in->data + (size_t)i * in->size, a, &h, frees, &hh);
-        ab_scope_end(s, AB_END_RESET);
-        if (!ok || h.failures) r.failures++;
-        r.checksum = ab_hash_u64(r.checksum, ok ? hh : 0);
-    }
-    r.items = (uint64_t)in->requests;
-    return r;
+    return request(in, in->data + (size_t)i * in->size, h->a, h, h->frees, hash);
+}
+
+static ab_run_result run(void *vin, ab_subject *s) {
+    return ab_hooks_run_requests(s, vin, ((const input *)vin)->requests, one_request);
 }
 
 const ab_workload ab_workload_zlib = {

@@ -60,6 +60,7 @@
 #include <string.h>
 
 #include "allocator.h"
+#include "workload.h"
 
 /** One library's view of one allocator (usually: one request's scope). */
 typedef struct ab_hooks {
@@ -223,6 +224,35 @@ static inline ab_hooks *ab_hooks_current(void) {
 static inline void *ab_hooks_current_malloc(size_t n) { return ab_hooks_malloc(ab_hooks_current(), n); }
 static inline void *ab_hooks_current_realloc(void *p, size_t n) {
     return ab_hooks_realloc(ab_hooks_current(), p, n);
+}
+
+/* ---- the request loop every hooked workload shares ----------------------- */
+
+/** One request of a hooked library: does the library's work with h as its
+ *  allocator (h is also the thread's current hooks, for process-global
+ *  hooks), hashes what it produced into *hash, returns false on failure. */
+typedef bool (*ab_hooks_request_fn)(const void *input, int i, ab_hooks *h, uint64_t *hash);
+
+/** Runs requests 0..n-1 of a hooked workload: each in a scope of s (reset
+ *  at its end), through hooks over that scope's allocator that forward the
+ *  library's frees only when the subject needs them. A request that failed,
+ *  or in which the library was handed a NULL, is counted in failures and
+ *  hashed as 0, so checksums stay comparable. */
+static inline ab_run_result ab_hooks_run_requests(ab_subject *s, const void *input, int n, ab_hooks_request_fn fn) {
+    ab_run_result r = {AB_CHECKSUM_INIT, (uint64_t)n, 0};
+    bool frees = ab_subject_frees(s);
+    for (int i = 0; i < n; i++) {
+        ab_hooks h;
+        ab_hooks_init(&h, ab_scope_begin(s), frees);
+        ab_hooks *prev = ab_hooks_set_current(&h);
+        uint64_t hash = AB_CHECKSUM_INIT;
+        bool ok = fn(input, i, &h, &hash);
+        ab_hooks_set_current(prev);
+        ab_scope_end(s, AB_END_RESET);
+        if (!ok || h.failures) r.failures++;
+        r.checksum = ab_hash_u64(r.checksum, ok ? hash : 0);
+    }
+    return r;
 }
 
 #endif /* AB_COMMON_HOOKS_H */
