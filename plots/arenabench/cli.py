@@ -81,21 +81,27 @@ def cmd_charts(args) -> int:
 
 def cmd_report(args) -> int:
     """``report RUN_DIR``: RUN_DIR/report.md (and the charts it links to)."""
-    from . import report
+    from . import report, why
     from .claims import evaluate_claims, load_claims
 
     run = _load(args.run, args.skip_bad)
+    det_path = why.find_deterministic(Path(args.run), args.deterministic)
+    det = why.load_deterministic(det_path, args.skip_bad) if det_path else None
+    for w in det.warnings if det else []:
+        _warn(f"deterministic run: {w}")
     out = _out_dir(Path(args.run), args.out)
     claims, _ = load_claims(args.claims)
     charts = None if args.no_charts else _render_charts(run, out, _formats(args.formats), args.claims)
     results = evaluate_claims(run, claims)
-    text = report.render(run, results, out, charts)
+    text = report.render(run, results, out, charts, det)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "report.md"
     path.write_text(text, encoding="utf-8")
     width = max(len(r.claim.id) for r in results)
     for r in results:
         print(f"{r.claim.id:<{width}}  {r.outcome.verdict:<28}  {r.outcome.key_number}")
+    print(f"instruction counts from {det_path}" if det else "no deterministic run: no instruction counts "
+          "(--deterministic DIR, or RUN_DIR/deterministic/)")
     print(f"report written to {path}")
     return EXIT_OK
 
@@ -172,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="write DIR/report.md (and DIR/charts) instead of RUN_DIR")
     p.add_argument("--no-charts", action="store_true", help="do not draw charts (links point to existing ones)")
     p.add_argument("--formats", default="png,svg", help="chart formats (default: png,svg)")
+    p.add_argument("--deterministic", metavar="DIR",
+                   help="deterministic run (profiling/deterministic.py) for the per-workload instruction and cache-"
+                        "miss counts (default: RUN_DIR/deterministic/ when it holds bench-*.json)")
     common(p)
     p.set_defaults(func=cmd_report)
 
