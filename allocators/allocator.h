@@ -38,12 +38,16 @@ extern "C" {
 #define AB_NOINLINE __attribute__((noinline))
 #define AB_COLD __attribute__((cold, noinline))
 #define AB_PRINTF(f, a) __attribute__((format(printf, f, a)))
+/* Tells the optimiser a fact it cannot prove (undefined if false): lets a
+ * caller's NULL check vanish after the arena's fast path. */
+#define AB_ASSUME(x) ((x) ? (void)0 : __builtin_unreachable())
 #else
 #define AB_LIKELY(x) (x)
 #define AB_UNLIKELY(x) (x)
 #define AB_NOINLINE
 #define AB_COLD
 #define AB_PRINTF(f, a)
+#define AB_ASSUME(x) ((void)0)
 #endif
 
 /** Largest alignment any allocator must honour (1 MiB). */

@@ -35,7 +35,7 @@ void ab_arena_init_sized(ab_arena *a, ab_allocator backing, size_t first_block_s
     assert(a != NULL && backing.vtable != NULL);
     if (first_block_size < 64) first_block_size = 64;
     first_block_size = round_down_block(first_block_size);
-    a->ptr = NULL;
+    a->ptr = AB_ARENA_EMPTY_PTR;
     a->end = NULL;
     a->head = NULL;
     a->backing = backing;
@@ -131,7 +131,8 @@ static void free_blocks(ab_arena *a) {
         b = prev;
     }
     a->head = NULL;
-    a->ptr = a->end = NULL;
+    a->ptr = AB_ARENA_EMPTY_PTR;
+    a->end = NULL;
     a->reserved = 0;
     a->used_before = 0;
     a->block_count = 0;
