@@ -16,6 +16,8 @@ usage: ./run_all.sh [options]              measure everything, then charts + rep
        ./run_all.sh --profile perf FILTER  where time goes: perf + callgrind profiles
        ./run_all.sh --profile memory [--filter RE]
                                            memory over time of the long-running workloads (chart)
+       ./run_all.sh --why [RUN_DIR]        instruction counts and simulated cache misses for the
+                                           report's "why" section of RUN_DIR (default results/latest)
 
 Run options:
   --quick             short argument lists, 3 repetitions, short timing (< 5 minutes)
@@ -41,7 +43,7 @@ die_usage() { echo "run_all.sh: $*" >&2; echo "try: ./run_all.sh --help" >&2; ex
 log() { printf '%s\n' "$*" >&2; }
 
 # ---- arguments ----------------------------------------------------------------
-MODE=run QUICK=0 FILTER="" ALLOCATORS="" REPS="" MIN_TIME="" OUT="" INSTALL=1 PROFILE=""
+MODE=run QUICK=0 FILTER="" ALLOCATORS="" REPS="" MIN_TIME="" OUT="" INSTALL=1 PROFILE="" WHY_RUN=""
 COMPARE_ARGS=()
 ORIG_ARGS=("$@")
 while [ $# -gt 0 ]; do
@@ -66,6 +68,9 @@ while [ $# -gt 0 ]; do
             [ "$MODE" = compare ] || die_usage "$1 only goes with --compare"
             [ $# -ge 2 ] || die_usage "$1 needs a value"
             COMPARE_ARGS+=("$1" "$2"); shift ;;
+        --why)
+            MODE=why
+            if [ $# -ge 2 ] && [ "${2#-}" = "$2" ]; then WHY_RUN="$2"; shift; fi ;;
         --profile)
             [ $# -ge 2 ] || die_usage "--profile needs 'deterministic', 'perf' or 'memory'"
             case "$2" in deterministic|perf|memory) PROFILE="$2" ;; *) die_usage "unknown profile '$2'" ;; esac
@@ -283,7 +288,7 @@ do_run() {
         if PY=$(find_python); then
             log "==> charts and report"
             "$PY" "$ROOT/plots/arenabench_plots.py" charts "$RUN_DIR" >&2 || failed=1
-            "$PY" "$ROOT/plots/arenabench_plots.py" report "$RUN_DIR" >&2 || failed=1
+            "$PY" "$ROOT/plots/arenabench_plots.py" report "$RUN_DIR" --no-charts >&2 || failed=1
         else
             failed=1
         fi
@@ -295,6 +300,8 @@ do_run() {
     log "run folder : $RUN_DIR ($(fmt_secs $((SECONDS - t0))))"
     [ -f "$RUN_DIR/report.md" ] && log "report     : $RUN_DIR/report.md"
     [ -d "$RUN_DIR/charts" ] && log "charts     : $RUN_DIR/charts/"
+    [ -f "$RUN_DIR/report.md" ] && [ ! -d "$RUN_DIR/deterministic" ] &&
+        log "why        : ./run_all.sh --why ${RUN_DIR#$ROOT/}  (instruction counts and simulated misses per workload for the report; ~10 min on 2 cores)"
     [ "$INTERRUPTED" = 1 ] && { log "interrupted: finished parts kept, run marked incomplete"; exit 130; }
     [ "$failed" = 0 ] || { log "some parts failed: see manifest.json and logs/"; exit 1; }
 }
@@ -327,6 +334,39 @@ do_profile() {
         [ -n "$ALLOCATORS" ] && args+=(--allocators "$ALLOCATORS")
         exec bash "$ROOT/profiling/where_time_goes.sh" "$FILTER" "${OUT:-$ROOT/results/profile-$(date -u +%Y%m%dT%H%M%SZ)}" "${args[@]}"
     fi
+}
+
+# The report's "why" section: one argument set per workload (every contestant,
+# every process of the run) counted under callgrind with cache simulation, into
+# RUN_DIR/deterministic, then the report is written again (charts kept).
+do_why() {
+    local run="${WHY_RUN:-$ROOT/results/latest}"
+    [ -d "$run" ] || die_usage "no run folder '$run' (make one with ./run_all.sh, or name it: --why RUN_DIR)"
+    run="$(cd "$run" && pwd -P)"
+    [ -f "$run/manifest.json" ] || die_usage "$run is not a run folder (no manifest.json)"
+    install_deps
+    build || exit 1
+    PY=$(find_python) || exit 1
+    local procs=() p f
+    for f in "$run"/bench-*.json "$run"/bench-*.json.gz; do
+        [ -e "$f" ] || continue
+        p="${f##*/bench-}"; p="${p%.gz}"; p="${p%.json}"
+        case "$p" in zig*) continue ;; esac
+        [ -x "$BUILD/arenabench-$p" ] && procs+=("$p")
+    done
+    [ ${#procs[@]} -gt 0 ] || die_usage "$run has no bench file of a built process (${BUILD#$ROOT/}/arenabench-*)"
+    local args=("$BUILD" "$run/deterministic" --representative --cache-sim
+        --allocators "$(IFS=,; echo "${procs[*]}")")
+    "$PY" -c 'import json,sys; sys.exit(0 if "--quick" in json.load(open(sys.argv[1])).get("command_line", []) else 1)' \
+        "$run/manifest.json" 2>/dev/null && args+=(--quick)
+    [ "$QUICK" = 1 ] && args+=(--quick)
+    [ -n "$FILTER" ] && args+=(--filter "$FILTER")
+    log "==> why: callgrind (cache simulation) over one argument set per workload, processes ${procs[*]}"
+    local rc=0
+    "$PY" "$ROOT/profiling/deterministic.py" "${args[@]}" || rc=1
+    "$PY" "$ROOT/plots/arenabench_plots.py" report "$run" --no-charts >&2 || rc=1
+    log "report     : $run/report.md (section \"Why: per workload\")"
+    exit $rc
 }
 
 # ---- tests ---------------------------------------------------------------------------
@@ -390,4 +430,5 @@ case "$MODE" in
     test) do_test ;;
     compare) do_compare ;;
     profile) do_profile ;;
+    why) do_why ;;
 esac

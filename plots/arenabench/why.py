@@ -53,10 +53,10 @@ DIFFERS = 1.5
 MIN_PER_OP = {"faults": 0.001, "d1": 0.01, "ll": 0.01, "hw_l1d": 0.01, "hw_llc": 0.01}
 
 #: How to get instruction counts when the report has none.
-HINT = ("Instructions and cache misses per op need a deterministic run: `./run_all.sh --profile deterministic "
-        "--quick --out RUN/deterministic` (without `--quick` to match a full run's argument sets; "
-        "`profiling/deterministic.py BUILD OUT --cache-sim` adds simulated misses), then "
-        "`report RUN --deterministic DIR` (a folder `RUN/deterministic/` is used without the option).")
+HINT = ("No deterministic run: instructions and simulated cache misses per op need one. "
+        "`./run_all.sh --why RUN` makes it for this run (callgrind with cache simulation over one argument set "
+        "per workload, into `RUN/deterministic/`, then writes this report again; about 10 minutes on 2 cores); "
+        "`report RUN --deterministic DIR` uses another one.")
 
 #: Hardware counters of the timing run: (field, column header, key among the explaining counters or None).
 HW_COLUMNS = (

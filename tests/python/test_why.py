@@ -143,7 +143,7 @@ def test_without_deterministic_data_the_section_degrades_with_the_hint(tmp_path,
     section = _section((run / "report.md").read_text())
     assert "### request_response" in section
     assert "instr/op" not in _header(section) and "ns/op, median (min-max)" in _header(section)
-    assert "./run_all.sh --profile deterministic --quick" in section and "RUN/deterministic/" in section
+    assert "./run_all.sh --why RUN" in section and "RUN/deterministic/" in section
     assert "Hardware counters were not available" in section
     assert "Against glibc's malloc, arena runs 2.00x faster; page faults are 0 vs 0 per op." in section
 
