@@ -110,6 +110,9 @@ static inline void *ab_arena_alloc(ab_arena *a, size_t size, size_t align) {
         /* p >= ptr >= AB_ARENA_EMPTY_PTR > 0 here (addresses do not wrap):
          * saying so removes the caller's NULL test from the fast path. */
         AB_ASSUME(p != 0);
+#ifdef AB_ARENA_EXTRA_WORK /* tests of the regression gate only (CMake option of that name) */
+        for (int ab_i = 0; ab_i < AB_ARENA_EXTRA_WORK; ab_i++) __asm__ volatile("nop");
+#endif
         a->ptr = (char *)next;
         ab_track_undefined((void *)p, size);
         return (void *)p;
