@@ -48,8 +48,16 @@ def test_a_slower_arena_is_flagged_and_nothing_else(build, slow_build, tmp_path)
     base = deterministic(build, tmp_path / "base")
     base2 = deterministic(build, tmp_path / "base2")
     slow = deterministic(slow_build, tmp_path / "slow")
-    ctx = json.loads((slow / "bench-glibc.json").read_text())["context"]
-    assert ctx.get("ab_arena_extra_work") == "16"  # the slowed build says so in its results
+    slow_doc = json.loads((slow / "bench-glibc.json").read_text())
+    base_doc = json.loads((base / "bench-glibc.json").read_text())
+    assert slow_doc["context"].get("ab_arena_extra_work") == "16"  # the slowed build says so in its results
+    assert base_doc["context"].get("ab_arena_extra_work") == "0"
+    # code that did not change counts exactly the same in the other build
+    # (a different binary, built in another folder)
+    base_counts = {b["name"]: b["instructions"] for b in base_doc["benchmarks"]}
+    for b in slow_doc["benchmarks"]:
+        if "/arena/" not in b["name"]:
+            assert b["instructions"] == base_counts[b["name"]], b["name"]
 
     same = compare(base, base2, tmp_path / "cmp-same")
     assert same.returncode == 0, same.stdout[-2000:]
