@@ -192,7 +192,7 @@ run_process() {
         local part="$parts/$i.json"
         echo "### $bname" >> "$logf"
         local tb=$SECONDS
-        "$exe" "${args[@]}" --benchmark_filter="^${bname}(/real_time)?\$" --benchmark_out="$part" </dev/null >>"$logf" 2>&1
+        "$exe" "${args[@]}" --ab_only="$bname" --benchmark_filter="^${bname}(/real_time)?\$" --benchmark_out="$part" </dev/null >>"$logf" 2>&1
         local rc=$?
         echo "### $bname: exit $rc after $((SECONDS - tb)) s" >> "$logf"
         if [ "$INTERRUPTED" = 1 ] || [ "$rc" = 130 ]; then INTERRUPTED=1; break; fi

@@ -73,3 +73,24 @@ def test_a_slower_arena_is_flagged_and_nothing_else(build, slow_build, tmp_path)
             assert "**regressed**" in line, line
         else:  # the malloc contestant's code did not change: its count must not either
             assert "unchanged" in line, line
+
+
+def test_counts_do_not_depend_on_what_else_the_build_registers(build, benchmarks, tmp_path):
+    """A benchmark in both the quick and the full list counts the same in both modes: registering
+    fewer or more benchmarks (as a build with a new workload does) must not move other counts."""
+    both = set(benchmarks["quick"]) & set(benchmarks["full"])
+    picked = [n for n in ("request_response/glibc/100/4/0", "nested_scopes/talloc/100/300",
+                          "nested_scopes/glibc/100/300") if n in both]
+    if not picked:
+        pytest.skip("none of the probe benchmarks is in both lists")
+    flt = "^(" + "|".join(picked) + ")$"
+    docs = {}
+    for mode in ("quick", "full"):
+        out = tmp_path / mode
+        r = subprocess.run([PY, str(ROOT / "profiling" / "deterministic.py"), str(build), str(out), "--allocators",
+                            "glibc", "--filter", flt, "--iterations", "1", *(["--quick"] if mode == "quick" else [])],
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stderr[-2000:]
+        docs[mode] = {b["name"]: b["instructions"] for b in
+                      json.loads((out / "bench-glibc.json").read_text())["benchmarks"]}
+    assert len(docs["quick"]) == len(picked) and docs["quick"] == docs["full"]
