@@ -126,10 +126,17 @@ def workload_args(name: str) -> tuple[str, str]:
     return parts[0], "/".join(parts[2:])
 
 
-def representative(exe: Path, quick: bool) -> list[str]:
+# Counted with --representative besides the one argument set per workload:
+# the three speed-target cases of the report's "arena's fast path against the
+# floor" section (plots/arenabench/floor.py, CASES), in both lists.
+FLOOR_CASES = r"^alloc_sizes/(arena_direct|bump_floor)/(0/0|0/2|1024/3)$"
+
+
+def representative(exe: Path, quick: bool, also: str = FLOOR_CASES) -> list[str]:
     """One argument set per workload, every contestant: the first quick
     argument set that the full list also has (so the same benchmarks exist in
-    a quick and in a full timing run), else the first of the list in use."""
+    a quick and in a full timing run), else the first of the list in use;
+    plus the benchmarks of the list in use that ``also`` matches."""
     full, short = list_benchmarks(exe, False), list_benchmarks(exe, True)
     in_full = {workload_args(n) for n in full}
     chosen: dict[str, str] = {}
@@ -140,7 +147,9 @@ def representative(exe: Path, quick: bool) -> list[str]:
     for n in (short if quick else full):
         w, a = workload_args(n)
         chosen.setdefault(w, a)
-    return [n for n in (short if quick else full) if chosen.get(workload_args(n)[0]) == workload_args(n)[1]]
+    extra = re.compile(also) if also else None
+    return [n for n in (short if quick else full)
+            if chosen.get(workload_args(n)[0]) == workload_args(n)[1] or (extra and extra.search(n))]
 
 
 def strip_suffixes(name: str) -> str:
@@ -407,7 +416,8 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="the workloads' short argument lists")
     ap.add_argument("--filter", default="", help="regex on benchmark names (re.search)")
     ap.add_argument("--representative", action="store_true",
-                    help="one argument set per workload (every contestant): the report's why section")
+                    help="one argument set per workload (every contestant), plus the arena-vs-floor speed-target "
+                         "cases: the report's why and floor sections")
     ap.add_argument("--allocators", default="", help="comma-separated processes (default: all built)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="valgrind processes at once")
     ap.add_argument("--iterations", type=int, default=None,

@@ -1,0 +1,67 @@
+"""The report's "arena's fast path against the floor" section: ratios, verdicts, instruction counts."""
+
+from arenabench import floor
+from arenabench.runs import load_run
+from fixtures import builder
+from fixtures.builder import BenchSpec
+
+PROCS = ("glibc", "jemalloc")
+ITEMS = 10000
+
+
+def _specs(arena_ns, floor_ns, cases=((0, 0), (0, 2), (1024, 3))):
+    """alloc_sizes arena_direct / bump_floor per case; times per iteration of ITEMS allocations."""
+    specs = []
+    for args in cases:
+        specs.append(BenchSpec("alloc_sizes", "arena_direct", args, time_ns=lambda p, a=args: arena_ns[a] * ITEMS,
+                               processes=PROCS, items=ITEMS))
+        specs.append(BenchSpec("alloc_sizes", "bump_floor", args, time_ns=lambda p, a=args: floor_ns[a] * ITEMS,
+                               processes=PROCS, items=ITEMS))
+    return specs
+
+
+def _rows(lines):
+    return [[c.strip() for c in line.strip("|").split("|")] for line in lines if line.startswith("| glibc")
+            or line.startswith("| jemalloc")]
+
+
+def test_verdicts_follow_the_targets_and_the_interval(tmp_path):
+    # (a) 1.2x (target 1.3: met), (b) 1.5x (target 1.1: missed), (c) 1.0x (target 1.5: met)
+    arena = {(0, 0): 12.0, (0, 2): 15.0, (1024, 3): 20.0}
+    flo = {(0, 0): 10.0, (0, 2): 10.0, (1024, 3): 20.0}
+    run = load_run(builder.write_run(tmp_path / "run", _specs(arena, flo), builder.RunOptions(reps=5, noise=0)))
+    lines = floor.section(run)
+    rows = _rows(lines)
+    assert len(rows) == 6
+    got = {(r[0], r[1][:3]): (r[4], r[6]) for r in rows}
+    assert got[("glibc", "(a)")][0].startswith("1.20x") and got[("glibc", "(a)")][1] == floor.MET
+    assert got[("glibc", "(b)")][0].startswith("1.50x") and got[("glibc", "(b)")][1] == floor.MISSED
+    assert got[("jemalloc", "(c)")][1] == floor.MET
+    assert any("Target met in 4 of 6, missed in 2" in line for line in lines)
+    assert all(r[7] == "-" for r in rows)  # no deterministic run: no instruction counts
+
+
+def test_a_ratio_whose_interval_straddles_the_target_is_unclear():
+    assert floor.verdict(1.05, 1.2, 1.12, 1.1) == floor.UNCLEAR
+    assert floor.verdict(1.11, 1.2, 1.15, 1.1) == floor.MISSED
+    assert floor.verdict(None, None, 1.09, 1.1) == floor.MET
+
+
+def test_instruction_counts_come_from_the_deterministic_run(tmp_path):
+    t = {(0, 0): 10.0, (0, 2): 10.0, (1024, 3): 10.0}
+    run = load_run(builder.write_run(tmp_path / "run", _specs(t, t), builder.RunOptions(reps=5, noise=0)))
+    det_specs = [BenchSpec("alloc_sizes", "arena_direct", (0, 2), time_ns=lambda p: 73.0 * ITEMS, processes=PROCS,
+                           items=ITEMS),
+                 BenchSpec("alloc_sizes", "bump_floor", (0, 2), time_ns=lambda p: 64.0 * ITEMS, processes=PROCS,
+                           items=ITEMS)]
+    det = load_run(builder.write_deterministic_run(tmp_path / "det", det_specs))
+    rows = {(r[0], r[1][:3]): r for r in _rows(floor.section(run, det))}
+    assert rows[("glibc", "(b)")][7] == "73.0 / 64.0 = 1.14x"
+    assert rows[("glibc", "(a)")][7] == "-"
+
+
+def test_a_run_without_the_benchmarks_says_so(tmp_path):
+    specs = [BenchSpec("request_response", "arena", (100,), processes=PROCS)]
+    run = load_run(builder.write_run(tmp_path / "run", specs, builder.RunOptions(reps=3)))
+    text = "\n".join(floor.section(run))
+    assert "Not measured" in text and "arena_direct" in text
