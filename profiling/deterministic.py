@@ -492,7 +492,10 @@ def main(argv=None) -> int:
 
     # 3. run.
     done = []
-    t_run = time.monotonic()
+    t_run = last_log = time.monotonic()
+    # The estimate weighs jobs by their native time x iterations (what they
+    # cost under valgrind, roughly), not by count: the longest run first.
+    total_cost = sum(j["cost"] for j in jobs)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
         futs = [pool.submit(run_one, j, opts) for j in jobs]
         for fut in concurrent.futures.as_completed(futs):
@@ -500,8 +503,13 @@ def main(argv=None) -> int:
             done.append(j)
             if j["crashed"]:
                 log(f"  {j['process']} {j['name']}: {j['crashed'][j['name']]}")
-            if len(done) % 100 == 0 or len(done) == len(jobs):
-                log(f"  {len(done)}/{len(jobs)} done ({time.monotonic() - t_run:.0f} s)")
+            now = time.monotonic()
+            if now - last_log >= 20 or len(done) == len(jobs):
+                last_log = now
+                cost_done = sum(x["cost"] for x in done)
+                left = (now - t_run) * (total_cost - cost_done) / cost_done if cost_done > 0 else 0
+                log(f"  {len(done)}/{len(jobs)} done, {now - t_run:.0f} s elapsed"
+                    + (f", ~{left:.0f} s left" if len(done) < len(jobs) else ""))
 
     # 4. assemble one bench file per process.
     vg = valgrind_version()
