@@ -301,7 +301,7 @@ do_run() {
     [ -f "$RUN_DIR/report.md" ] && log "report     : $RUN_DIR/report.md"
     [ -d "$RUN_DIR/charts" ] && log "charts     : $RUN_DIR/charts/"
     [ -f "$RUN_DIR/report.md" ] && [ ! -d "$RUN_DIR/deterministic" ] &&
-        log "why        : ./run_all.sh --why ${RUN_DIR#$ROOT/}  (instruction counts and simulated misses per workload for the report; ~10 min on 2 cores)"
+        log "why        : ./run_all.sh --why ${RUN_DIR#$ROOT/}  (instruction counts and simulated misses per workload for the report; ~13 min on 2 cores)"
     [ "$INTERRUPTED" = 1 ] && { log "interrupted: finished parts kept, run marked incomplete"; exit 130; }
     [ "$failed" = 0 ] || { log "some parts failed: see manifest.json and logs/"; exit 1; }
 }

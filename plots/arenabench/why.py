@@ -55,7 +55,7 @@ MIN_PER_OP = {"faults": 0.001, "d1": 0.01, "ll": 0.01, "hw_l1d": 0.01, "hw_llc":
 #: How to get instruction counts when the report has none.
 HINT = ("No deterministic run: instructions and simulated cache misses per op need one. "
         "`./run_all.sh --why RUN` makes it for this run (callgrind with cache simulation over one argument set "
-        "per workload, into `RUN/deterministic/`, then writes this report again; about 10 minutes on 2 cores); "
+        "per workload, into `RUN/deterministic/`, then writes this report again; about 13 minutes on 2 cores); "
         "`report RUN --deterministic DIR` uses another one.")
 
 #: Hardware counters of the timing run: (field, column header, key among the explaining counters or None).
@@ -647,8 +647,13 @@ def _intro(run: Run, det: Run | None, cache_sim: bool) -> list[str]:
     if det is not None:
         iters = sorted({int(e.get("iterations", 0)) for b in det.benchmarks.values() for e in b.reps})
         iters_text = (f"{iters[0]}" if len(iters) == 1 else f"{iters[0]}-{iters[-1]}") if iters else "?"
+        where = str(det.path)
+        try:  # inside the run folder (./run_all.sh --why): say it relative to it
+            where = str(Path(det.path).resolve().relative_to(Path(run.path).resolve()))
+        except (ValueError, OSError, TypeError):
+            pass
         text += (f" Instructions{' and simulated D1/LL cache misses' if cache_sim else ''} per op come from the "
-                 f"deterministic run `{det.path}` (callgrind, timed loop only, {iters_text} iterations per "
+                 f"deterministic run `{where}` (callgrind, timed loop only, {iters_text} iterations per "
                  "benchmark: one-time costs such as cold caches weigh more there than in this run). The argument "
                  "set is the first one (in the run's order) that the deterministic run measured, else the run's "
                  "first.")
