@@ -22,6 +22,7 @@
 #ifndef AB_ALLOCATOR_H
 #define AB_ALLOCATOR_H
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,8 +40,13 @@ extern "C" {
 #define AB_COLD __attribute__((cold, noinline))
 #define AB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 /* Tells the optimiser a fact it cannot prove (undefined if false): lets a
- * caller's NULL check vanish after the arena's fast path. */
+ * caller's NULL check vanish after the arena's fast path. Builds with
+ * assertions check it instead (an arena used without ab_arena_init). */
+#ifdef NDEBUG
 #define AB_ASSUME(x) ((x) ? (void)0 : __builtin_unreachable())
+#else
+#define AB_ASSUME(x) assert(x)
+#endif
 #else
 #define AB_LIKELY(x) (x)
 #define AB_UNLIKELY(x) (x)
