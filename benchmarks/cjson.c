@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/docs.h"
 #include "common/hooks.h"
 #include "workload.h"
 
@@ -34,9 +35,8 @@ static const ab_workload_args args[] = {{{4, 64}, 2}, {{32, 16}, 2}, {{256, 2}, 
 static const ab_workload_args quick[] = {{{32, 4}, 2}, {{0}, 0}};
 
 typedef struct input {
-    int items, requests;
-    char **docs;
-    size_t *lens;
+    int items;    /* line items per order */
+    ab_docs docs; /* one order per request */
 } input;
 
 static void *cj_malloc(size_t n) { return ab_hooks_current_malloc(n); }
@@ -89,7 +89,8 @@ static void word(ab_rng *r, char *out, int lo, int hi) {
     out[n] = '\0';
 }
 
-static char *make_doc(ab_rng *r, int id, int items, size_t *len) {
+static char *make_doc(ab_rng *r, int i, const void *vin, size_t *len) {
+    const int id = 100000 + i, items = ((const input *)vin)->items;
     static const char *const currencies[] = {"EUR", "USD", "GBP", "CHF"};
     text t = {NULL, 0, 0, false};
     char name[24], last[24], note[80];
@@ -126,9 +127,7 @@ static char *make_doc(ab_rng *r, int id, int items, size_t *len) {
 static void teardown(void *vin) {
     input *in = (input *)vin;
     if (in == NULL) return;
-    for (int i = 0; in->docs && i < in->requests; i++) free(in->docs[i]);
-    free(in->docs);
-    free(in->lens);
+    ab_docs_free(&in->docs);
     free(in);
 }
 
@@ -137,21 +136,9 @@ static void *setup(const ab_workload_args *a) {
     input *in = (input *)calloc(1, sizeof *in);
     if (in == NULL) return NULL;
     in->items = (int)a->v[0];
-    in->requests = (int)a->v[1];
-    in->docs = (char **)calloc((size_t)in->requests, sizeof *in->docs);
-    in->lens = (size_t *)calloc((size_t)in->requests, sizeof *in->lens);
-    if (in->docs == NULL || in->lens == NULL) {
-        teardown(in);
+    if (!ab_docs_make(&in->docs, (int)a->v[1], 0xC150 + (uint64_t)in->items, make_doc, in)) {
+        free(in);
         return NULL;
-    }
-    ab_rng r;
-    ab_rng_seed(&r, 0xC150 + (uint64_t)in->items);
-    for (int i = 0; i < in->requests; i++) {
-        in->docs[i] = make_doc(&r, 100000 + i, in->items, &in->lens[i]);
-        if (in->docs[i] == NULL) {
-            teardown(in);
-            return NULL;
-        }
     }
     return in;
 }
@@ -200,7 +187,7 @@ static bool one_request(const void *vin, int i, ab_hooks *h, uint64_t *hash) {
     const input *in = (const input *)vin;
     (void)h; /* cJSON's hooks are process-global: they use the current hooks */
     bool ok = false;
-    cJSON *root = cJSON_ParseWithLength(in->docs[i], in->lens[i]);
+    cJSON *root = cJSON_ParseWithLength(in->docs.doc[i], in->docs.len[i]);
     if (root != NULL && modify(root)) {
         char *out = cJSON_PrintUnformatted(root);
         if (out != NULL) {
@@ -214,7 +201,7 @@ static bool one_request(const void *vin, int i, ab_hooks *h, uint64_t *hash) {
 }
 
 static ab_run_result run(void *vin, ab_subject *s) {
-    return ab_hooks_run_requests(s, vin, ((const input *)vin)->requests, one_request);
+    return ab_hooks_run_requests(s, vin, ((const input *)vin)->docs.n, one_request);
 }
 
 const ab_workload ab_workload_cjson = {

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/docs.h"
 #include "common/hooks.h"
 #include "workload.h"
 
@@ -39,9 +40,8 @@ static const ab_workload_args args[] = {{{4, 64}, 2}, {{64, 8}, 2}, {{1024, 1}, 
 static const ab_workload_args quick[] = {{{64, 2}, 2}, {{0}, 0}};
 
 typedef struct input {
-    int books, requests;
-    char **docs;
-    int *lens;
+    int books;    /* books per catalog */
+    ab_docs docs; /* one catalog per request */
 } input;
 
 static const XML_Memory_Handling_Suite suite = {ab_hooks_current_malloc, ab_hooks_current_realloc,
@@ -94,7 +94,9 @@ static void words(ab_rng *r, char *out, int count) {
     *o = '\0';
 }
 
-static char *make_doc(ab_rng *r, int books, int *len) {
+static char *make_doc(ab_rng *r, int i, const void *vin, size_t *len) {
+    (void)i;
+    const int books = ((const input *)vin)->books;
     static const char *const langs[] = {"en", "fr", "de", "es", "it"};
     text t = {NULL, 0, 0, false};
     put(&t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -125,16 +127,14 @@ static char *make_doc(ab_rng *r, int books, int *len) {
         free(t.p);
         return NULL;
     }
-    *len = (int)t.len;
+    *len = t.len;
     return t.p;
 }
 
 static void teardown(void *vin) {
     input *in = (input *)vin;
     if (in == NULL) return;
-    for (int i = 0; in->docs && i < in->requests; i++) free(in->docs[i]);
-    free(in->docs);
-    free(in->lens);
+    ab_docs_free(&in->docs);
     free(in);
 }
 
@@ -142,21 +142,9 @@ static void *setup(const ab_workload_args *a) {
     input *in = (input *)calloc(1, sizeof *in);
     if (in == NULL) return NULL;
     in->books = (int)a->v[0];
-    in->requests = (int)a->v[1];
-    in->docs = (char **)calloc((size_t)in->requests, sizeof *in->docs);
-    in->lens = (int *)calloc((size_t)in->requests, sizeof *in->lens);
-    if (in->docs == NULL || in->lens == NULL) {
-        teardown(in);
+    if (!ab_docs_make(&in->docs, (int)a->v[1], 0xE8A7 + (uint64_t)in->books, make_doc, in)) {
+        free(in);
         return NULL;
-    }
-    ab_rng r;
-    ab_rng_seed(&r, 0xE8A7 + (uint64_t)in->books);
-    for (int i = 0; i < in->requests; i++) {
-        in->docs[i] = make_doc(&r, in->books, &in->lens[i]);
-        if (in->docs[i] == NULL) {
-            teardown(in);
-            return NULL;
-        }
     }
     return in;
 }
@@ -206,7 +194,7 @@ static bool one_request(const void *vin, int i, ab_hooks *h, uint64_t *hash) {
         XML_SetUserData(p, &st);
         XML_SetElementHandler(p, on_start, on_end);
         XML_SetCharacterDataHandler(p, on_text);
-        ok = XML_Parse(p, in->docs[i], in->lens[i], 1) == XML_STATUS_OK;
+        ok = XML_Parse(p, in->docs.doc[i], (int)in->docs.len[i], 1) == XML_STATUS_OK;
         XML_ParserFree(p);
     }
     uint64_t hh = st.h;
@@ -220,7 +208,7 @@ static bool one_request(const void *vin, int i, ab_hooks *h, uint64_t *hash) {
 }
 
 static ab_run_result run(void *vin, ab_subject *s) {
-    return ab_hooks_run_requests(s, vin, ((const input *)vin)->requests, one_request);
+    return ab_hooks_run_requests(s, vin, ((const input *)vin)->docs.n, one_request);
 }
 
 const ab_workload ab_workload_expat = {
