@@ -391,6 +391,12 @@ def convert_entry(b: dict, dumps: dict, n: int, native: dict | None) -> dict:
     return e
 
 
+#: Rough cost model of one job, for ordering and the time-left estimate only:
+#: valgrind's start-up (measured 0.5-1 s here) and its slowdown on the client.
+VALGRIND_START_S = 0.8
+VALGRIND_SLOWDOWN = 40.0
+
+
 def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
 
@@ -483,7 +489,10 @@ def main(argv=None) -> int:
     for p, names in names_by_proc.items():
         for i, n in enumerate(names):
             it = plan.get(bench_key(n), 1)
-            cost = float(stats_by_proc[p].get(n, {}).get("real_time", 1e6)) * (4 + it)
+            # Expected seconds under valgrind: its start-up, plus the stats
+            # pass, warm-up and timed iterations at ~40x the native time.
+            native_s = float(stats_by_proc[p].get(n, {}).get("real_time", 1e6)) * 1e-9
+            cost = VALGRIND_START_S + VALGRIND_SLOWDOWN * native_s * (4 + it)
             jobs.append({"process": p, "exe": build / f"arenabench-{p}", "iterations": it, "name": n,
                          "workdir": work / p / f"{i:04d}", "cost": cost})
     log(f"deterministic: {len(jobs)} benchmarks over {len(names_by_proc)} processes, each in a fresh valgrind "
@@ -493,8 +502,8 @@ def main(argv=None) -> int:
     # 3. run.
     done = []
     t_run = last_log = time.monotonic()
-    # The estimate weighs jobs by their native time x iterations (what they
-    # cost under valgrind, roughly), not by count: the longest run first.
+    # The time-left estimate weighs jobs by their expected cost, not by
+    # count: the longest run first, and most are short.
     total_cost = sum(j["cost"] for j in jobs)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
         futs = [pool.submit(run_one, j, opts) for j in jobs]
