@@ -86,8 +86,10 @@ def section(run: Run, det: Run | None = None) -> list[str]:
             ia = _instructions_per_alloc(det, process, "arena_direct", args)
             if_ = _instructions_per_alloc(det, process, "bump_floor", args)
             instr = (f"{fmt_num(ia)} / {fmt_num(if_)} = {ia / if_:.2f}x" if ia is not None and if_ else "-")
+            calls, items = arena.counter("backing_calls"), arena.counter("items_per_iteration")
+            backing = fmt_num(calls / items) if calls is not None and items else "-"
             rows.append([process, label, fmt_num(arena.median("ns_per_item")), fmt_num(floor.median("ns_per_item")),
-                         ratio.fmt(2), f"{target:g}x", v, instr])
+                         ratio.fmt(2), f"{target:g}x", v, instr, backing])
     if not rows:
         lines += ["Not measured: this run has no `alloc_sizes/arena_direct` and `alloc_sizes/bump_floor` pair for "
                   "the three cases (args `0/0`, `0/2`, `1024/3`).", ""]
@@ -99,10 +101,13 @@ def section(run: Run, det: Run | None = None) -> list[str]:
               "interval; the targets are this project's for its arena. Each benchmark runs in its own process, so "
               "code and data placement are part of the spread; the instruction ratio (from a deterministic run, "
               "when there is one) repeats exactly.", "",
-              f"Target met in {counts[MET]} of {total}, missed in {counts[MISSED]}, unclear in {counts[UNCLEAR]}.",
+              f"Target met in {counts[MET]} of {total}, missed in {counts[MISSED]}, unclear in {counts[UNCLEAR]}. "
+              "The last column is the arena's calls to its backing malloc per allocation (block allocations and "
+              "frees; the floor makes none): in (c) every cycle takes its blocks from malloc and gives them back, "
+              "so that case also measures the malloc's cost for blocks of 4-64 KiB.",
               ""]
     header = ["process", "case", "arena_direct ns/alloc", "bump_floor ns/alloc", "ratio [95% CI]", "target",
-              "verdict", "instructions/alloc arena / floor"]
+              "verdict", "instructions/alloc arena / floor", "arena's malloc calls/alloc"]
     lines += ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     lines += [""]

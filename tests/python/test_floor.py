@@ -9,12 +9,12 @@ PROCS = ("glibc", "jemalloc")
 ITEMS = 10000
 
 
-def _specs(arena_ns, floor_ns, cases=((0, 0), (0, 2), (1024, 3))):
+def _specs(arena_ns, floor_ns, cases=((0, 0), (0, 2), (1024, 3)), calls=lambda p: {}):
     """alloc_sizes arena_direct / bump_floor per case; times per iteration of ITEMS allocations."""
     specs = []
     for args in cases:
         specs.append(BenchSpec("alloc_sizes", "arena_direct", args, time_ns=lambda p, a=args: arena_ns[a] * ITEMS,
-                               processes=PROCS, items=ITEMS))
+                               processes=PROCS, items=ITEMS, counters=calls))
         specs.append(BenchSpec("alloc_sizes", "bump_floor", args, time_ns=lambda p, a=args: floor_ns[a] * ITEMS,
                                processes=PROCS, items=ITEMS))
     return specs
@@ -39,6 +39,14 @@ def test_verdicts_follow_the_targets_and_the_interval(tmp_path):
     assert got[("jemalloc", "(c)")][1] == floor.MET
     assert any("Target met in 4 of 6, missed in 2" in line for line in lines)
     assert all(r[7] == "-" for r in rows)  # no deterministic run: no instruction counts
+    assert all(r[8] == "-" for r in rows)  # the fixture has no backing_calls counter
+
+
+def test_backing_calls_per_allocation_are_shown(tmp_path):
+    t = {(0, 0): 10.0, (0, 2): 10.0, (1024, 3): 10.0}
+    specs = _specs(t, t, calls=lambda p: {"backing_calls": 1000.0})
+    run = load_run(builder.write_run(tmp_path / "run", specs, builder.RunOptions(reps=5, noise=0)))
+    assert {r[8] for r in _rows(floor.section(run))} == {"0.10"}
 
 
 def test_a_ratio_whose_interval_straddles_the_target_is_unclear():
