@@ -66,7 +66,6 @@ static const ab_workload_args quick[] = {{{1, 16, 256}, 3}, {{0}, 0}};
 
 #define MAX_PAIRS 32
 #define SLOTS 3 /* arenas (subjects) cycling between a producer and its consumer */
-#define CORPUS 512
 
 typedef struct input {
     int pairs, batch, per_pair;
@@ -79,12 +78,7 @@ static void *setup(const ab_workload_args *a) {
     in->pairs = (int)a->v[0];
     in->batch = (int)a->v[1];
     in->per_pair = (int)a->v[2];
-    if (in->pairs < 1 || in->pairs > MAX_PAIRS || in->batch < 1 || in->per_pair < 1) {
-        free(in);
-        return NULL;
-    }
-    ab_http_gen_params p = ab_http_gen_defaults(CORPUS, (size_t)4 << 10, 0x4A4D0FFull);
-    if (!ab_http_corpus_make(&in->corpus, &p)) {
+    if (in->pairs < 1 || in->pairs > MAX_PAIRS || in->batch < 1 || in->per_pair < 1 || !ab_http_corpus_served(&in->corpus, 0x4A4D0FFull)) {
         free(in);
         return NULL;
     }

@@ -31,7 +31,6 @@ static const ab_workload_args args[] = {{{1, 200}, 2}, {{2, 200}, 2}, {{4, 200},
 static const ab_workload_args quick[] = {{{2, 50}, 2}, {{0}, 0}};
 
 #define MAX_THREADS 64
-#define CORPUS 512
 
 typedef struct input {
     int threads, per_thread;
@@ -43,12 +42,7 @@ static void *setup(const ab_workload_args *a) {
     if (in == NULL) return NULL;
     in->threads = (int)a->v[0];
     in->per_thread = (int)a->v[1];
-    if (in->threads < 1 || in->threads > MAX_THREADS) {
-        free(in);
-        return NULL;
-    }
-    ab_http_gen_params p = ab_http_gen_defaults(CORPUS, (size_t)4 << 10, 0x7E4D0001ull);
-    if (!ab_http_corpus_make(&in->corpus, &p)) {
+    if (in->threads < 1 || in->threads > MAX_THREADS || !ab_http_corpus_served(&in->corpus, 0x7E4D0001ull)) {
         free(in);
         return NULL;
     }

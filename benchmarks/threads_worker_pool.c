@@ -32,7 +32,6 @@ static const ab_workload_args args[] = {{{1, 1000}, 2}, {{2, 1000}, 2}, {{4, 100
 static const ab_workload_args quick[] = {{{2, 200}, 2}, {{0}, 0}};
 
 #define MAX_WORKERS 64
-#define CORPUS 512
 
 typedef struct input {
     int workers, items;
@@ -44,12 +43,7 @@ static void *setup(const ab_workload_args *a) {
     if (in == NULL) return NULL;
     in->workers = (int)a->v[0];
     in->items = (int)a->v[1];
-    if (in->workers < 1 || in->workers > MAX_WORKERS) {
-        free(in);
-        return NULL;
-    }
-    ab_http_gen_params p = ab_http_gen_defaults(CORPUS, (size_t)4 << 10, 0x9001D001ull);
-    if (!ab_http_corpus_make(&in->corpus, &p)) {
+    if (in->workers < 1 || in->workers > MAX_WORKERS || !ab_http_corpus_served(&in->corpus, 0x9001D001ull)) {
         free(in);
         return NULL;
     }

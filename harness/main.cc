@@ -24,7 +24,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
-#include <regex>
 #include <memory>
 #include <string>
 #include <utility>
@@ -81,8 +80,8 @@ long minor_faults() {
 
 // ---- registration -----------------------------------------------------------
 
-std::string contestant_name(const ab_contestant *c) {
-    return (c->kind & AB_KIND_MALLOC) ? std::string(g_process) : std::string(c->name);
+const char *contestant_name(const ab_contestant *c) {
+    return (c->kind & AB_KIND_MALLOC) ? g_process : c->name;
 }
 
 bool accepts(const ab_workload *w, const ab_contestant *c) {
@@ -205,8 +204,7 @@ void run_benchmark(benchmark::State &state, const ab_workload *w, const ab_conte
 // The benchmark's name into buf without touching the heap (see register_all);
 // false if it does not fit.
 bool bench_name_buf(const ab_workload *w, const ab_contestant *c, const ab_workload_args *a, char *buf, size_t n) {
-    const char *cn = (c->kind & AB_KIND_MALLOC) ? g_process : c->name;
-    int k = std::snprintf(buf, n, "%s/%s", w->name, cn);
+    int k = std::snprintf(buf, n, "%s/%s", w->name, contestant_name(c));
     for (int i = 0; a && i < a->n && k >= 0 && (size_t)k < n; i++)
         k += std::snprintf(buf + k, n - (size_t)k, "/%" PRId64, (int64_t)a->v[i]);
     return k >= 0 && (size_t)k < n;
@@ -237,54 +235,30 @@ void for_each_pair(F fn) {
     }
 }
 
-// Registers only the benchmarks that --benchmark_filter selects (all without
-// one, or with a negative "-..." filter that Google Benchmark handles itself).
-// Registration allocates, and glibc's heap state at the first benchmark then
-// depended on how many benchmarks the build has: callgrind counted
-// nested_scopes/talloc 6.5% apart between the quick and the full argument
-// lists, so adding a workload would have moved other benchmarks' counts.
-// The name is tested with the suffixes Google Benchmark adds (/iterations:N,
-// /real_time), so any filter selects what it would select there.
-void register_all(const std::string &filter) {
-    static std::regex re;
-    static bool use_filter = false;
-    if (g_only != nullptr) {
-        // --ab_only=NAME: exactly one benchmark, found without a heap allocation,
-        // so the heap is the same whatever the build's lists (deterministic mode).
-        static bool found = false;
-        for_each_pair([](const ab_workload *w, const ab_contestant *c, const ab_workload_args *a, int idx) {
-            char buf[512];
-            if (found || !bench_name_buf(w, c, a, buf, sizeof buf) || std::strcmp(buf, g_only) != 0) return;
-            found = true;
-            auto *b = benchmark::RegisterBenchmark(buf, run_benchmark, w, c, idx);
-            b->Unit(benchmark::kNanosecond)->UseRealTime();
-            if (g_fixed_iterations > 0) b->Iterations(g_fixed_iterations);
-        });
-        if (!found) std::fprintf(stderr, "arenabench: --ab_only=%s: no such benchmark (see --ab_list)\n", g_only);
-        return;
-    }
-    if (!filter.empty() && filter[0] != '-') {
-        try {
-            re = std::regex(filter, std::regex::extended);
-            use_filter = true;
-        } catch (const std::regex_error &) {
-            use_filter = false;  // Google Benchmark reports the bad regex itself
-        }
-    }
+// Registers every benchmark, or with --ab_only=NAME just that one, found
+// without a heap allocation. Registration allocates, and glibc's heap state at
+// the first benchmark then depended on how many benchmarks the build has:
+// callgrind counted nested_scopes/talloc 6.5% apart between the quick and the
+// full argument lists, so adding a workload would have moved other benchmarks'
+// counts. run_all.sh and deterministic.py run one benchmark per process with
+// --ab_only.
+void register_one(const char *name, const ab_workload *w, const ab_contestant *c, int idx) {
+    auto *b = benchmark::RegisterBenchmark(name, run_benchmark, w, c, idx);
+    b->Unit(benchmark::kNanosecond)->UseRealTime();
+    if (g_fixed_iterations > 0) b->Iterations(g_fixed_iterations);
+}
+
+void register_all() {
+    static bool found = false;
     for_each_pair([](const ab_workload *w, const ab_contestant *c, const ab_workload_args *a, int idx) {
-        std::string name = bench_name(w, c, a);
-        if (use_filter) {
-            std::string full = name;
-            if (g_fixed_iterations > 0) full += "/iterations:" + std::to_string(g_fixed_iterations);
-            full += "/real_time";
-            if (!std::regex_search(name, re) && !std::regex_search(name + "/real_time", re) &&
-                !std::regex_search(full, re))
-                return;
-        }
-        auto *b = benchmark::RegisterBenchmark(name.c_str(), run_benchmark, w, c, idx);
-        b->Unit(benchmark::kNanosecond)->UseRealTime();
-        if (g_fixed_iterations > 0) b->Iterations(g_fixed_iterations);
+        char buf[512];
+        if (!bench_name_buf(w, c, a, buf, sizeof buf)) std::abort();  // names are short; a 512-byte one is a bug
+        if (g_only != nullptr && (found || std::strcmp(buf, g_only) != 0)) return;
+        found = true;
+        register_one(buf, w, c, idx);
     });
+    if (g_only != nullptr && !found)
+        std::fprintf(stderr, "arenabench: --ab_only=%s: no such benchmark (see --ab_list)\n", g_only);
 }
 
 void list_all() {
@@ -302,7 +276,7 @@ void list_all() {
             continue;
         }
         bool ok = !c->available || c->available();
-        std::printf("#   %-20s %s%s\n", contestant_name(c).c_str(), c->describe, ok ? "" : " (not available here)");
+        std::printf("#   %-20s %s%s\n", contestant_name(c), c->describe, ok ? "" : " (not available here)");
     }
     for_each_pair([](const ab_workload *w, const ab_contestant *c, const ab_workload_args *a, int) {
         std::printf("%s\n", bench_name(w, c, a).c_str());
@@ -413,13 +387,10 @@ int main(int argc, char **argv) {
     benchmark::AddCustomContext("ab_arena_block_header_size", std::to_string(sizeof(ab_arena_block)));
     benchmark::AddCustomContext("ab_counters", ab_profile_describe());
 
-    std::string filter;
-    for (char *r : rest)
-        if (std::strncmp(r, "--benchmark_filter=", 19) == 0) filter = r + 19;
     int rargc = (int)rest.size();
     benchmark::Initialize(&rargc, rest.data());
     if (benchmark::ReportUnrecognizedArguments(rargc, rest.data())) return 2;
-    register_all(filter);
+    register_all();
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     for (auto &kv : g_inputs)

@@ -21,7 +21,8 @@
  *
  * API (stable: other workloads use it):
  *   generator  ab_http_gen_params, ab_http_gen_defaults(), ab_http_gen_path(), ab_http_corpus,
- *              ab_http_corpus_make(), ab_http_corpus_free()      (plain malloc, setup only)
+ *              ab_http_corpus_make(), ab_http_corpus_served(), ab_http_corpus_free()
+ *                                                                  (plain malloc, setup only)
  *   parser     ab_http_request, ab_http_parse(), ab_http_request_free()
  *   handler    ab_http_response, ab_http_handle(), ab_http_response_free()
  *   serialiser ab_http_serialize()  -> owned string of len + 1 bytes
@@ -167,6 +168,13 @@ static inline bool ab_http_corpus_make(ab_http_corpus *c, const ab_http_gen_para
         c->count++;
     }
     return true;
+}
+
+/** The corpus the threaded server shapes serve (threads_*): 512 requests with
+ *  bodies up to 4 KiB, from seed. False on OOM (then nothing is held). */
+static inline bool ab_http_corpus_served(ab_http_corpus *c, uint64_t seed) {
+    ab_http_gen_params p = ab_http_gen_defaults(512, (size_t)4 << 10, seed);
+    return ab_http_corpus_make(c, &p);
 }
 
 static inline void ab_http_corpus_free(ab_http_corpus *c) {

@@ -25,7 +25,7 @@ so code and data placement are part of its spread).
 
 from __future__ import annotations
 
-from .runs import Benchmark, Run
+from .runs import Run
 from .stats import fmt_num, ratio_of_medians
 
 #: Heading anchor of the section.
@@ -39,11 +39,6 @@ CASES = (
 )
 
 MET, MISSED, UNCLEAR = "met", "**missed**", "unclear"
-
-
-def _per_alloc_ns(b: Benchmark):
-    """Per-repetition ns per allocation."""
-    return b.values("ns_per_item")
 
 
 def _instructions_per_alloc(det: Run | None, process: str, contestant: str, args) -> float | None:
@@ -78,7 +73,7 @@ def section(run: Run, det: Run | None = None) -> list[str]:
             floor = run.find(process, "alloc_sizes", "bump_floor", args)
             if arena is None or floor is None:
                 continue
-            ratio = ratio_of_medians(_per_alloc_ns(arena), _per_alloc_ns(floor))
+            ratio = ratio_of_medians(arena.values("ns_per_item"), floor.values("ns_per_item"))
             if ratio is None:
                 continue
             v = verdict(ratio.lo, ratio.hi, ratio.value, target)
