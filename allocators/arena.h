@@ -139,7 +139,8 @@ bool ab_arena_resize(ab_arena *a, void *p, size_t old_size, size_t new_size);
 bool ab_arena_reset(ab_arena *a, ab_arena_reset_mode mode);
 /** Resets keeping at most limit bytes of blocks. */
 bool ab_arena_reset_with_limit(ab_arena *a, size_t limit);
-/** Frees every block; the arena may be re-initialised. */
+/** Frees every block. The arena is then empty, as just after ab_arena_init with
+ *  the same backing (first block size included): it may be used again as is. */
 void ab_arena_deinit(ab_arena *a);
 
 /** The arena behind the common interface (alloc/resize/free as above). */

@@ -734,6 +734,32 @@ static void t_arena_stats(void) {
     af_close(&f);
 }
 
+/* After deinit the arena is as just initialised (same backing, same first
+ * block size) and is used again without ab_arena_init: alloc_sizes' direct
+ * path relies on it for its create/deinit cycles. */
+static void t_arena_reuse_after_deinit(void) {
+    arena_fix f;
+    af_open(&f, 1024);
+    for (int round = 0; round < 3; round++) {
+        EXPECT_TRUE(batch(f.al, 200, 100)); /* 20 KB: grows through several blocks */
+        EXPECT_ZU_GE(stats_of(&f.a).block_count, 3);
+        ab_arena_deinit(&f.a);
+        ab_arena_stats st = stats_of(&f.a);
+        EXPECT_ZU_EQ(st.block_count, 0);
+        EXPECT_ZU_EQ(st.bytes_reserved, 0);
+        EXPECT_ZU_EQ(st.bytes_used, 0);
+        EXPECT_U64_EQ(f.c.live_bytes, 0);
+        /* the growth starts again from the first block size */
+        void *p = ab_arena_alloc(&f.a, 10, 8);
+        REQUIRE_NOT_NULL(p);
+        fill_tag(p, 10, 7);
+        EXPECT_ZU_EQ(stats_of(&f.a).bytes_reserved, 1024);
+        EXPECT_TRUE(has_tag(p, 10, 7));
+    }
+    EXPECT_U64_EQ(f.c.alloc_calls + f.c.free_calls, stats_of(&f.a).backing_calls);
+    af_close(&f);
+}
+
 /* ======================================================================
  * Fixed buffer
  * ====================================================================== */
@@ -1235,6 +1261,7 @@ int main(int argc, char **argv) {
     CK_RUN("arena/failing_backing", t_arena_failing_backing);
     CK_RUN("arena/bigger_than_block", t_arena_big_alloc);
     CK_RUN("arena/stats", t_arena_stats);
+    CK_RUN("arena/reuse_after_deinit", t_arena_reuse_after_deinit);
     CK_RUN("fixed_buffer/exact_fill", t_fixed_exact_fill);
     CK_RUN("fixed_buffer/rewind", t_fixed_rewind);
     CK_RUN("fixed_buffer/resize_last", t_fixed_resize_last);
