@@ -9,8 +9,9 @@
 #include "workload.h"
 
 #define CONTESTANTS(X)                                                    \
-    X(malloc) X(arena) X(arena_direct) X(arena_free_all) X(arena_new)     \
-    X(arena_limit) X(stack_arena) X(pool) X(bump_floor)                   \
+    X(malloc) X(arena) X(arena_direct) X(arena_direct_cached)             \
+    X(arena_free_all) X(arena_new) X(arena_limit) X(stack_arena) X(pool)  \
+    X(bump_floor)                                                         \
     X(obstack) X(apr) X(talloc) X(mi_heap)
 
 #define DECLARE(n) extern const ab_contestant ab_contestant_##n __attribute__((weak));

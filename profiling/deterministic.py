@@ -129,7 +129,7 @@ def workload_args(name: str) -> tuple[str, str]:
 # Counted with --representative besides the one argument set per workload:
 # the three speed-target cases of the report's "arena's fast path against the
 # floor" section (plots/arenabench/floor.py, CASES), in both lists.
-FLOOR_CASES = r"^alloc_sizes/(arena_direct|bump_floor)/(0/0|0/2|1024/3)$"
+FLOOR_CASES = r"^alloc_sizes/(arena_direct|arena_direct_cached|bump_floor)/(0/0|0/2|1024/3)$"
 
 
 def representative(exe: Path, quick: bool, also: str = FLOOR_CASES) -> list[str]:

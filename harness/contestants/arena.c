@@ -8,10 +8,12 @@
 #include <stdlib.h>
 
 #include "arena.h"
+#include "block_cache.h"
 #include "workload.h"
 
 #define MAX_DEPTH 16
 #define LIMIT_BYTES ((size_t)64 << 10)
+#define CACHE_BYTES ((size_t)1 << 20) /* arena_direct_cached: blocks kept between arenas */
 
 typedef enum { RETAIN, FREE_ALL, NEW, LIMIT } policy;
 
@@ -20,6 +22,8 @@ typedef struct arena_state {
     policy pol;
     int depth;
     bool outer_live;
+    bool cached;          /* the arenas' backing is `cache`, over the subject's backing */
+    ab_block_cache cache;
     ab_arena arenas[MAX_DEPTH];
 } arena_state;
 
@@ -34,6 +38,14 @@ static void *create_retain(const ab_subject_params *p) { return create_with(p, R
 static void *create_free_all(const ab_subject_params *p) { return create_with(p, FREE_ALL); }
 static void *create_new(const ab_subject_params *p) { return create_with(p, NEW); }
 static void *create_limit(const ab_subject_params *p) { return create_with(p, LIMIT); }
+static void *create_cached(const ab_subject_params *p) {
+    arena_state *s = (arena_state *)create_with(p, RETAIN);
+    if (s == NULL) return NULL;
+    ab_block_cache_init(&s->cache, p->backing, CACHE_BYTES);
+    s->backing = ab_block_cache_allocator(&s->cache);
+    s->cached = true;
+    return s;
+}
 
 static ab_allocator begin(void *st) {
     arena_state *s = (arena_state *)st;
@@ -68,6 +80,7 @@ static void destroy(void *st) {
     arena_state *s = (arena_state *)st;
     while (s->depth > 0) end(s, AB_END_DESTROY);
     if (s->outer_live) ab_arena_deinit(&s->arenas[0]);
+    if (s->cached) ab_block_cache_deinit(&s->cache);
     free(s);
 }
 
@@ -85,6 +98,9 @@ ARENA_CONTESTANT(ab_contestant_arena, "arena", AB_KIND_ARENA, create_retain,
                  "this project's arena over the process's malloc, reset(retain_capacity) between requests");
 ARENA_CONTESTANT(ab_contestant_arena_direct, "arena_direct", AB_KIND_DIRECT, create_retain,
                  "the same arena called through its inline direct API (ab_arena_alloc), not the vtable");
+ARENA_CONTESTANT(ab_contestant_arena_direct_cached, "arena_direct_cached", AB_KIND_DIRECT, create_cached,
+                 "arena_direct over a block cache (allocators/block_cache.h, 1 MiB) over the process's malloc: "
+                 "a deinit'ed arena's blocks serve the next arena instead of going back to malloc");
 ARENA_CONTESTANT(ab_contestant_arena_free_all, "arena_free_all", AB_KIND_ARENA | AB_KIND_VARIANT,
                  create_free_all, "the arena with reset(free_all) between batches: blocks go back to malloc");
 ARENA_CONTESTANT(ab_contestant_arena_new, "arena_new", AB_KIND_ARENA | AB_KIND_VARIANT, create_new,

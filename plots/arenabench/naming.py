@@ -39,7 +39,7 @@ ZIG_GENERAL = {
 
 #: Arena-family contestants in display order (unknown ones follow, sorted).
 CUSTOM_ORDER = (
-    "arena", "arena_direct", "arena_free_all", "arena_new", "arena_limit",
+    "arena", "arena_direct", "arena_direct_cached", "arena_free_all", "arena_new", "arena_limit",
     "nested_arena", "stack_arena", "fixed_buffer", "pool", "obstack", "apr",
     "talloc", "mi_heap", "bump_floor",
     "zig_arena_testing", "zig_arena_gpa", "zig_arena_c", "zig_arena_c_allocator",

@@ -31,6 +31,7 @@ PALETTE = {
     "tcmalloc": "#d62728",
     "arena": "#7b3fb5",
     "arena_direct": "#a05fd6",
+    "arena_direct_cached": "#5e3c99",
     "arena_free_all": "#c9a3e6",
     "arena_new": "#4b1f75",
     "arena_limit": "#e377c2",

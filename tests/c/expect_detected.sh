@@ -2,7 +2,8 @@
 # expect_detected.sh -- the memory checkers catch the recipe's pitfalls.
 #
 # Runs tests/c/test_use_after_reset.c (a use after arena reset, a pool
-# use-after-free, a fixed-buffer use-after-rewind) and asserts that the
+# use-after-free, a fixed-buffer use-after-rewind, a use of a block an arena
+# gave back to a block cache) and asserts that the
 # detector fired: exit status non-zero AND the expected report on stderr.
 # The "-ok" twins (same steps, no bad access) must run clean, so a detector
 # that fires on everything does not pass either.
@@ -64,7 +65,7 @@ clean() {
 }
 
 if [ -n "$asan_bin" ]; then
-    for c in arena pool fixed; do
+    for c in arena pool fixed cache; do
         expect "asan/$c" "ERROR: AddressSanitizer: use-after-poison" \
             env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 "$asan_bin" "$c"
         clean "asan/$c-ok" env ASAN_OPTIONS=detect_leaks=1 "$asan_bin" "$c-ok"
@@ -78,7 +79,8 @@ if [ -n "$vg_bin" ]; then
         expect "valgrind/arena" "Invalid read of size" $vg "$vg_bin" arena
         expect "valgrind/pool" "Invalid write of size" $vg "$vg_bin" pool
         expect "valgrind/fixed" "Invalid read of size" $vg "$vg_bin" fixed
-        for c in arena pool fixed; do clean "valgrind/$c-ok" $vg "$vg_bin" "$c-ok"; done
+        expect "valgrind/cache" "Invalid read of size" $vg "$vg_bin" cache
+        for c in arena pool fixed cache; do clean "valgrind/$c-ok" $vg "$vg_bin" "$c-ok"; done
     fi
 fi
 echo "$passed passed, $failed failed"

@@ -33,6 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const ab_subject_kind fuzz_kinds[] = {
     AB_SUBJ_ARENA_COUNTING, AB_SUBJ_ARENA_NESTED3, AB_SUBJ_FIXED, AB_SUBJ_STACK_ARENA, AB_SUBJ_POOL,
+    AB_SUBJ_BLOCK_CACHE,    AB_SUBJ_ARENA_CACHED,
 };
 
 static AB_COLD void die(const ab_subject *s, const char *what) {

@@ -6,6 +6,7 @@
 static const char *const names[AB_SUBJ_COUNT] = {
     "arena(malloc)", "arena(counting)", "arena^3(counting)", "fixed_buffer",
     "stack_arena",   "pool",            "malloc",            "counting(malloc)",
+    "block_cache(counting)", "arena(block_cache)",
 };
 
 size_t ab_subject_fixed_cap = AB_SUBJ_FIXED_CAP;
@@ -74,6 +75,19 @@ bool ab_subject_open(ab_subject *s, ab_subject_kind kind, void *stack_buf) {
         s->caps = AB_SUBJ_COUNTED;
         s->a = heap;
         break;
+    case AB_SUBJ_BLOCK_CACHE:
+        s->caps = AB_SUBJ_COUNTED;
+        ab_block_cache_init(&s->cache, heap, AB_SUBJ_CACHE_BYTES);
+        s->a = ab_block_cache_allocator(&s->cache);
+        break;
+    case AB_SUBJ_ARENA_CACHED:
+        /* resets with free_all hand the blocks to the cache, and the next
+         * batch takes them back */
+        s->caps = AB_SUBJ_CAN_RESET | AB_SUBJ_BUMP | AB_SUBJ_COUNTED;
+        ab_block_cache_init(&s->cache, heap, AB_SUBJ_CACHE_BYTES);
+        ab_arena_init(&s->arena[0], ab_block_cache_allocator(&s->cache));
+        s->a = ab_arena_allocator(&s->arena[0]);
+        break;
     default:
         return false;
     }
@@ -129,6 +143,11 @@ void ab_subject_close(ab_subject *s) {
         ab_fixed_buffer_deinit(&s->fb); /* un-poison the caller's stack */
         break;
     case AB_SUBJ_POOL: ab_pool_deinit(&s->pool); break;
+    case AB_SUBJ_BLOCK_CACHE: ab_block_cache_deinit(&s->cache); break;
+    case AB_SUBJ_ARENA_CACHED:
+        ab_arena_deinit(&s->arena[0]);
+        ab_block_cache_deinit(&s->cache);
+        break;
     default: break;
     }
     s->buf = NULL;

@@ -15,6 +15,7 @@
 
 #include "allocator.h"
 #include "arena.h"
+#include "block_cache.h"
 #include "counting.h"
 #include "fixed_buffer.h"
 #include "pool.h"
@@ -32,6 +33,8 @@ typedef enum ab_subject_kind {
     AB_SUBJ_POOL,            /**< pool of AB_SUBJ_POOL_OBJ-byte objects over counting(malloc) */
     AB_SUBJ_MALLOC,          /**< the process's malloc */
     AB_SUBJ_COUNTING_MALLOC, /**< counting(malloc) */
+    AB_SUBJ_BLOCK_CACHE,     /**< block cache (AB_SUBJ_CACHE_BYTES) over counting(malloc) */
+    AB_SUBJ_ARENA_CACHED,    /**< arena over a block cache over counting(malloc) */
     AB_SUBJ_COUNT
 } ab_subject_kind;
 
@@ -48,6 +51,7 @@ enum {
 #define AB_SUBJ_POOL_OBJ ((size_t)4096)       /**< pool object size and alignment */
 #define AB_SUBJ_NESTED_BLOCK ((size_t)64 << 10) /**< first block of the outer nested arenas */
 #define AB_SUBJ_STACK_BIG ((size_t)8 << 10)     /**< the model's "large" sizes for the stack arena */
+#define AB_SUBJ_CACHE_BYTES ((size_t)256 << 10) /**< what the block-cache subjects keep at most */
 
 typedef struct ab_subject {
     ab_subject_kind kind;
@@ -58,6 +62,7 @@ typedef struct ab_subject {
     ab_arena arena[3];
     ab_fixed_buffer fb;
     ab_pool pool;
+    ab_block_cache cache;
     void *buf;                  /**< the fixed buffer's memory */
     size_t buf_cap;
     ab_allocator a;             /**< the allocator under test */

@@ -761,6 +761,88 @@ static void t_arena_reuse_after_deinit(void) {
 }
 
 /* ======================================================================
+ * Block cache
+ * ====================================================================== */
+
+/* create / 100 x 1 KiB / deinit over a block cache: from the second cycle on,
+ * no backing call, the same blocks (LIFO) and the same memory; everything
+ * goes back to the backing at the cache's deinit. */
+static void t_block_cache_reuse(void) {
+    ab_counting heap;
+    ab_counting_init(&heap, ab_malloc_allocator());
+    ab_block_cache cache;
+    ab_block_cache_init(&cache, ab_counting_allocator(&heap), (size_t)1 << 20);
+    void *first[2] = {NULL, NULL};
+    uint64_t calls_after_first = 0;
+    for (int cycle = 0; cycle < 5; cycle++) {
+        ab_arena arena;
+        ab_arena_init(&arena, ab_block_cache_allocator(&cache));
+        for (int i = 0; i < 100; i++) {
+            unsigned char *p = (unsigned char *)ab_arena_alloc(&arena, 1024, 8);
+            REQUIRE_NOT_NULL(p);
+            memset(p, cycle, 1024);
+            if (i == 0 && cycle < 2) first[cycle] = p;
+        }
+        EXPECT_ZU_EQ(stats_of(&arena).block_count, 5); /* 4, 8, 16, 32, 64 KiB */
+        ab_arena_deinit(&arena);
+        ab_block_cache_stats st;
+        ab_block_cache_get_stats(&cache, &st);
+        EXPECT_ZU_EQ(st.blocks_kept, 5);
+        EXPECT_U64_EQ(heap.live_bytes, st.bytes_kept); /* all of it waits in the cache */
+        if (cycle == 0) calls_after_first = heap.alloc_calls + heap.free_calls;
+        else EXPECT_U64_EQ(heap.alloc_calls + heap.free_calls, calls_after_first);
+        if (cycle > 0) EXPECT_ZU_EQ(st.hits, 5 * (size_t)cycle);
+    }
+    EXPECT_PTR_EQ(first[1], first[0]);
+    EXPECT_U64_EQ(heap.alloc_calls, 5);
+    EXPECT_U64_EQ(heap.free_calls, 0);
+    ab_block_cache_deinit(&cache);
+    EXPECT_U64_EQ(heap.live_bytes, 0);
+    EXPECT_U64_EQ(heap.live_count, 0);
+    EXPECT_U64_EQ(heap.free_calls, 5);
+}
+
+/* Only an exact size and alignment is reused; the byte and slot limits send
+ * the rest straight to the backing. */
+static void t_block_cache_limits(void) {
+    ab_counting heap;
+    ab_counting_init(&heap, ab_malloc_allocator());
+    ab_block_cache cache;
+    ab_block_cache_init(&cache, ab_counting_allocator(&heap), 10000);
+    ab_allocator a = ab_block_cache_allocator(&cache);
+    void *p = ab_alloc(a, 4096, 16);
+    REQUIRE_NOT_NULL(p);
+    ab_free(a, p, 4096, 16);
+    EXPECT_U64_EQ(heap.free_calls, 0); /* kept */
+    void *q = ab_alloc(a, 4000, 16);     /* another size: from the backing */
+    void *r = ab_alloc(a, 4096, 64);     /* another alignment: from the backing */
+    EXPECT_TRUE(q != p && r != p);
+    EXPECT_U64_EQ(heap.alloc_calls, 3);
+    EXPECT_PTR_EQ(ab_alloc(a, 4096, 16), p); /* the exact match */
+    ab_free(a, p, 4096, 16);
+    ab_free(a, q, 4000, 16);
+    ab_free(a, r, 4096, 64); /* 4096 + 4000 + 4096 > 10000: this one goes back */
+    ab_block_cache_stats st;
+    ab_block_cache_get_stats(&cache, &st);
+    EXPECT_ZU_EQ(st.blocks_kept, 2);
+    EXPECT_ZU_EQ(st.bytes_kept, 8096);
+    EXPECT_U64_EQ(heap.free_calls, 1);
+    ab_block_cache_trim(&cache);
+    EXPECT_U64_EQ(heap.live_bytes, 0);
+    /* at most AB_BLOCK_CACHE_SLOTS blocks, whatever their bytes */
+    ab_block_cache_init(&cache, ab_counting_allocator(&heap), (size_t)1 << 30);
+    void *v[AB_BLOCK_CACHE_SLOTS + 4];
+    for (size_t i = 0; i < AB_BLOCK_CACHE_SLOTS + 4; i++) v[i] = ab_alloc(a, 64 + i * 16, 16);
+    for (size_t i = 0; i < AB_BLOCK_CACHE_SLOTS + 4; i++) ab_free(a, v[i], 64 + i * 16, 16);
+    ab_block_cache_get_stats(&cache, &st);
+    EXPECT_ZU_EQ(st.blocks_kept, AB_BLOCK_CACHE_SLOTS);
+    EXPECT_U64_EQ(heap.live_count, AB_BLOCK_CACHE_SLOTS);
+    ab_block_cache_deinit(&cache);
+    EXPECT_U64_EQ(heap.live_bytes, 0);
+    EXPECT_U64_EQ(heap.live_count, 0);
+}
+
+/* ======================================================================
  * Fixed buffer
  * ====================================================================== */
 
@@ -1262,6 +1344,8 @@ int main(int argc, char **argv) {
     CK_RUN("arena/bigger_than_block", t_arena_big_alloc);
     CK_RUN("arena/stats", t_arena_stats);
     CK_RUN("arena/reuse_after_deinit", t_arena_reuse_after_deinit);
+    CK_RUN("block_cache/arena_cycles_reuse_blocks", t_block_cache_reuse);
+    CK_RUN("block_cache/limits", t_block_cache_limits);
     CK_RUN("fixed_buffer/exact_fill", t_fixed_exact_fill);
     CK_RUN("fixed_buffer/rewind", t_fixed_rewind);
     CK_RUN("fixed_buffer/resize_last", t_fixed_resize_last);

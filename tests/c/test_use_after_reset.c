@@ -16,7 +16,9 @@
  *     arena        read a pointer after ab_arena_reset(AB_RESET_RETAIN_CAPACITY)
  *     pool         write the first word of a pool object after ab_pool_free
  *     fixed        read a pointer after the fixed buffer rewound it (ab_free of the newest block)
- *     arena-ok, pool-ok, fixed-ok
+ *     cache        read a pointer into an arena deinit'ed onto a block cache (its block waits
+ *                  there, still mapped, for the next arena)
+ *     arena-ok, pool-ok, fixed-ok, cache-ok
  *                  the same steps without the bad access: must run clean (no false positive)
  *
  * Without a detector the bad access goes unnoticed: the program then prints
@@ -27,6 +29,7 @@
 
 #include "allocator.h"
 #include "arena.h"
+#include "block_cache.h"
 #include "fixed_buffer.h"
 #include "pool.h"
 
@@ -94,6 +97,31 @@ static int fixed_case(bool bad) {
     return bad ? 3 : 0;
 }
 
+static int cache_case(bool bad) {
+    ab_block_cache cache;
+    ab_block_cache_init(&cache, ab_malloc_allocator(), (size_t)1 << 20);
+    ab_arena arena;
+    ab_arena_init(&arena, ab_block_cache_allocator(&cache));
+    unsigned char *data = (unsigned char *)ab_arena_alloc(&arena, 100, 1);
+    if (data == NULL) return 2;
+    memset(data, 0xAB, 100);
+    ab_arena_deinit(&arena); /* the block goes to the cache, not to malloc */
+    int v = 0;
+    if (bad) {
+        volatile unsigned char *stale = data;
+        v = stale[10]; /* use after deinit: the cached block is poisoned */
+    }
+    /* the next arena gets the same block back, usable */
+    ab_arena_init(&arena, ab_block_cache_allocator(&cache));
+    unsigned char *again = (unsigned char *)ab_arena_alloc(&arena, 100, 1);
+    if (again != data) return 2;
+    again[0] = 1;
+    ab_arena_deinit(&arena);
+    ab_block_cache_deinit(&cache);
+    (void)v;
+    return bad ? 3 : 0;
+}
+
 int main(int argc, char **argv) {
     const char *which = argc > 1 ? argv[1] : "";
     int rc;
@@ -103,8 +131,10 @@ int main(int argc, char **argv) {
     else if (strcmp(which, "pool-ok") == 0) rc = pool_case(false);
     else if (strcmp(which, "fixed") == 0) rc = fixed_case(true);
     else if (strcmp(which, "fixed-ok") == 0) rc = fixed_case(false);
+    else if (strcmp(which, "cache") == 0) rc = cache_case(true);
+    else if (strcmp(which, "cache-ok") == 0) rc = cache_case(false);
     else {
-        fprintf(stderr, "usage: %s arena|pool|fixed|arena-ok|pool-ok|fixed-ok\n", argv[0]);
+        fprintf(stderr, "usage: %s arena|pool|fixed|cache|arena-ok|pool-ok|fixed-ok|cache-ok\n", argv[0]);
         return 2;
     }
     if (rc == 3) fprintf(stderr, "%s: NOT DETECTED: the stale access went unnoticed\n", which);

@@ -9,10 +9,13 @@ PROCS = ("glibc", "jemalloc")
 ITEMS = 10000
 
 
-def _specs(arena_ns, floor_ns, cases=((0, 0), (0, 2), (1024, 3)), calls=lambda p: {}):
-    """alloc_sizes arena_direct / bump_floor per case; times per iteration of ITEMS allocations."""
+def _specs(arena_ns, floor_ns, cases=((0, 0), (0, 2), (1024, 3)), calls=lambda p: {}, cached_ns=None):
+    """alloc_sizes arena_direct / bump_floor (/ arena_direct_cached) per case; times per iteration of ITEMS."""
     specs = []
     for args in cases:
+        if cached_ns is not None:
+            specs.append(BenchSpec("alloc_sizes", "arena_direct_cached", args,
+                                   time_ns=lambda p, a=args: cached_ns[a] * ITEMS, processes=PROCS, items=ITEMS))
         specs.append(BenchSpec("alloc_sizes", "arena_direct", args, time_ns=lambda p, a=args: arena_ns[a] * ITEMS,
                                processes=PROCS, items=ITEMS, counters=calls))
         specs.append(BenchSpec("alloc_sizes", "bump_floor", args, time_ns=lambda p, a=args: floor_ns[a] * ITEMS,
@@ -40,6 +43,24 @@ def test_verdicts_follow_the_targets_and_the_interval(tmp_path):
     assert any("Target met in 4 of 6, missed in 2" in line for line in lines)
     assert all(r[7] == "-" for r in rows)  # no deterministic run: no instruction counts
     assert all(r[8] == "-" for r in rows)  # the fixture has no backing_calls counter
+    assert all(r[9] == "-" for r in rows)  # no arena_direct_cached in this run
+    assert not any("Over a block cache" in line for line in lines)
+
+
+def test_the_block_cache_column_has_its_own_verdicts(tmp_path):
+    # (c): 2.0x over malloc (missed), 1.2x over the cache (met); the counts stay arena_direct's
+    arena = {(0, 0): 10.0, (0, 2): 10.0, (1024, 3): 40.0}
+    cached = {(0, 0): 10.0, (0, 2): 10.0, (1024, 3): 24.0}
+    flo = {(0, 0): 10.0, (0, 2): 10.0, (1024, 3): 20.0}
+    run = load_run(builder.write_run(tmp_path / "run", _specs(arena, flo, cached_ns=cached),
+                                     builder.RunOptions(reps=5, noise=0)))
+    lines = floor.section(run)
+    rows = {(r[0], r[1][:3]): r for r in _rows(lines)}
+    assert rows[("glibc", "(c)")][6] == floor.MISSED
+    assert rows[("glibc", "(c)")][9].startswith("1.20x") and rows[("glibc", "(c)")][9].endswith(floor.MET)
+    assert rows[("jemalloc", "(a)")][9].startswith("1.00x")
+    assert any("Target met in 4 of 6, missed in 2" in line for line in lines)
+    assert any("Over a block cache" in line and "met in 6 of 6" in line for line in lines)
 
 
 def test_backing_calls_per_allocation_are_shown(tmp_path):
