@@ -223,6 +223,40 @@ run_process() {
     [ "$status" = ok ]
 }
 
+# floor_pass k n PROCESS...: alloc_sizes' arena-vs-floor benchmarks again, in
+# rounds of one fresh process per malloc, each running them interleaved, into
+# floor/ROUND/bench-PROCESS.json: one same-process ratio per round for the
+# report's floor section. In the main run each benchmark has a process of its
+# own, and where code and data land moves the floor alone by up to 1.5x.
+FLOOR_RE='^alloc_sizes/(arena_direct|arena_direct_cached|bump_floor)/(0/0|0/2|1024/3)/'
+floor_pass() {
+    local k="$1" n="$2"; shift 2
+    local rounds=5 reps=7 mt=0.05 t0=$SECONDS r p failed=0 logf="$RUN_DIR/logs/floor.log"
+    [ "$QUICK" = 1 ] && rounds=3 reps=3 mt=0.01
+    log "[$k/$n] floor     arena vs floor, same process: $rounds rounds x $# processes, $reps interleaved repetitions"
+    : > "$logf"
+    for r in $(seq 1 "$rounds"); do
+        mkdir -p "$RUN_DIR/floor/$r"
+        for p in "$@"; do
+            [ "$INTERRUPTED" = 1 ] && break 2
+            echo "### round $r $p" >> "$logf"
+            if ! "$BUILD/arenabench-$p" --benchmark_filter="$FLOOR_RE" --benchmark_repetitions="$reps" \
+                --benchmark_min_time="$mt" --benchmark_enable_random_interleaving=true \
+                --benchmark_out_format=json --benchmark_out="$RUN_DIR/floor/$r/bench-$p.json" </dev/null >>"$logf" 2>&1; then
+                [ "$INTERRUPTED" = 1 ] && break 2
+                failed=1
+                log "    floor: round $r, $p FAILED (see logs/floor.log)"
+            fi
+        done
+        log "    floor     round $r/$rounds  elapsed $(fmt_secs $((SECONDS - t0)))"
+    done
+    local status=ok err=""
+    [ "$failed" = 1 ] && status=failed err="a floor-pass process failed (see logs/floor.log)"
+    [ "$INTERRUPTED" = 1 ] && status=failed err="interrupted"
+    "$PY_ANY" "$ROOT/harness/manifest.py" part "$RUN_DIR" floor "$status" $((SECONDS - t0)) "$err"
+    [ "$status" = ok ]
+}
+
 do_run() {
     install_deps
     build || exit 1
@@ -249,7 +283,14 @@ do_run() {
     else
         procs+=(zig)
     fi
-    local n=$((${#procs[@]} + 1)) k=1 failed=0 t0=$SECONDS
+    # the floor pass: every malloc process, unless --filter leaves out its benchmarks
+    local mallocs=() do_floor=0
+    for p in "${procs[@]}"; do [ "$p" = zig ] || mallocs+=("$p"); done
+    if [ ${#mallocs[@]} -gt 0 ] && { [ -z "$FILTER" ] ||
+        printf '%s\n' alloc_sizes/arena_direct/0/2 alloc_sizes/bump_floor/0/2 | grep -Eq -- "$FILTER"; }; then
+        do_floor=1
+    fi
+    local n=$((${#procs[@]} + 1 + do_floor)) k=1 failed=0 t0=$SECONDS
     log "[$k/$n] probe     machine costs"
     if "$BUILD/arenabench-probe" > "$RUN_DIR/probe.json.tmp" 2>"$RUN_DIR/logs/probe.log"; then
         mv "$RUN_DIR/probe.json.tmp" "$RUN_DIR/probe.json"
@@ -280,6 +321,9 @@ do_run() {
         fi
         run_process "$p" "$BUILD/arenabench-$p" "$k" "$n" || failed=1
     done
+    if [ "$INTERRUPTED" = 0 ] && [ "$do_floor" = 1 ]; then
+        floor_pass $((k + 1)) "$n" "${mallocs[@]}" || failed=1
+    fi
     trap - INT TERM
     local state=complete
     [ "$INTERRUPTED" = 1 ] && state=incomplete

@@ -94,3 +94,42 @@ def test_a_run_without_the_benchmarks_says_so(tmp_path):
     run = load_run(builder.write_run(tmp_path / "run", specs, builder.RunOptions(reps=3)))
     text = "\n".join(floor.section(run))
     assert "Not measured" in text and "arena_direct" in text
+
+
+def _floor_round(path, arena_ns, floor_ns, cached_ns=None):
+    """One round of the floor pass: a run folder of its own under RUN/floor/."""
+    return builder.write_run(path, _specs(arena_ns, floor_ns, cached_ns=cached_ns), builder.RunOptions(reps=3, noise=0))
+
+
+def test_the_floor_pass_gives_same_process_ratios_and_their_range(tmp_path):
+    # The main run says 2x for (b) (two processes, placement); the three
+    # same-process rounds say 1.05x, 1.08x and 1.20x.
+    main = {(0, 0): 10.0, (0, 2): 20.0, (1024, 3): 10.0}
+    flo = {(0, 0): 10.0, (0, 2): 10.0, (1024, 3): 10.0}
+    run_dir = builder.write_run(tmp_path / "run", _specs(main, flo), builder.RunOptions(reps=5, noise=0))
+    for k, b in enumerate((10.5, 10.8, 12.0), start=1):
+        _floor_round(run_dir / "floor" / str(k), {(0, 0): 9.0, (0, 2): b, (1024, 3): 14.0}, flo,
+                     cached_ns={(0, 0): 9.0, (0, 2): b, (1024, 3): 11.0})
+    lines = floor.section(load_run(run_dir))
+    rows = {(r[0], r[1][:3]): r for r in _rows(lines)}
+    assert rows[("glibc", "(b)")][4] == "1.08x [1.05, 1.20]"
+    assert rows[("glibc", "(b)")][6] == floor.UNCLEAR  # one round of three is above 1.1
+    assert rows[("glibc", "(a)")][4] == "0.90x [0.90, 0.90]" and rows[("glibc", "(a)")][6] == floor.MET
+    assert rows[("jemalloc", "(c)")][4].startswith("1.40x") and rows[("jemalloc", "(c)")][9] == "1.10x [1.10, 1.10] met"
+    assert rows[("glibc", "(b)")][3] == "10.0"  # the floor's median over rounds
+    assert any("3 rounds of fresh processes" in line for line in lines)
+    assert any("ratio [min, max over rounds]" in line for line in lines)
+
+
+def test_a_round_that_cannot_be_read_is_left_out_with_a_warning(tmp_path):
+    t = {(0, 0): 10.0, (0, 2): 10.0, (1024, 3): 10.0}
+    run_dir = builder.write_run(tmp_path / "run", _specs(t, t), builder.RunOptions(reps=5, noise=0))
+    _floor_round(run_dir / "floor" / "1", {(0, 0): 12.0, (0, 2): 12.0, (1024, 3): 12.0}, t)
+    bad = run_dir / "floor" / "2"
+    bad.mkdir(parents=True)
+    (bad / "bench-glibc.json").write_text("{ truncated")
+    run = load_run(run_dir)
+    lines = floor.section(run)
+    assert _rows(lines)[0][4] == "1.20x"  # one round: no range
+    assert any("floor pass" in w and "round left out" in w for w in run.warnings)
+    assert any("1 round of fresh processes" in line for line in lines)
