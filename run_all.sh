@@ -8,7 +8,8 @@ BUILD="${AB_BUILD_DIR:-$ROOT/build}"
 
 usage() {
     cat <<'EOF'
-usage: ./run_all.sh [options]              measure everything, then charts + report
+usage: ./run_all.sh [options]              measure everything (then a floor pass: arena vs floor
+                                           in one process per round), then charts + report
        ./run_all.sh --test                 install, build and run every test
        ./run_all.sh --compare BASE CAND    compare two runs (exit 1 on a significant regression)
        ./run_all.sh --profile deterministic [--quick] [--filter RE]
@@ -227,12 +228,14 @@ run_process() {
 # rounds of one fresh process per malloc, each running them interleaved, into
 # floor/ROUND/bench-PROCESS.json: one same-process ratio per round for the
 # report's floor section. In the main run each benchmark has a process of its
-# own, and where code and data land moves the floor alone by up to 1.5x.
-FLOOR_RE='^alloc_sizes/(arena_direct|arena_direct_cached|bump_floor)/(0/0|0/2|1024/3)/'
+# own, and where code and data land moves the floor alone by up to 1.5x. The
+# cases are the ones --why counts (profiling/deterministic.py FLOOR_CASES).
 floor_pass() {
     local k="$1" n="$2"; shift 2
-    local rounds=5 reps=7 mt=0.05 t0=$SECONDS r p failed=0 logf="$RUN_DIR/logs/floor.log"
+    local rounds=5 reps=7 mt=0.05 t0=$SECONDS r p failed=0 logf="$RUN_DIR/logs/floor.log" floor_re
     [ "$QUICK" = 1 ] && rounds=3 reps=3 mt=0.01
+    floor_re=$("$PY_ANY" -c 'import sys; sys.path.insert(0, sys.argv[1]); import deterministic as d
+print(d.FLOOR_CASES.removesuffix("$") + "(/real_time)?$")' "$ROOT/profiling") || return 1
     log "[$k/$n] floor     arena vs floor, same process: $rounds rounds x $# processes, $reps interleaved repetitions"
     : > "$logf"
     for r in $(seq 1 "$rounds"); do
@@ -240,7 +243,7 @@ floor_pass() {
         for p in "$@"; do
             [ "$INTERRUPTED" = 1 ] && break 2
             echo "### round $r $p" >> "$logf"
-            if ! "$BUILD/arenabench-$p" --benchmark_filter="$FLOOR_RE" --benchmark_repetitions="$reps" \
+            if ! "$BUILD/arenabench-$p" --benchmark_filter="$floor_re" --benchmark_repetitions="$reps" \
                 --benchmark_min_time="$mt" --benchmark_enable_random_interleaving=true \
                 --benchmark_out_format=json --benchmark_out="$RUN_DIR/floor/$r/bench-$p.json" </dev/null >>"$logf" 2>&1; then
                 [ "$INTERRUPTED" = 1 ] && break 2

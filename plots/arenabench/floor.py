@@ -107,7 +107,7 @@ def _measure(run: Run, rounds: list[Run], process: str, contestant: str, args):
         if a is None or f is None or not a.has("ns_per_item") or not f.has("ns_per_item"):
             continue
         an, fn = a.median("ns_per_item"), f.median("ns_per_item")
-        if an and fn and an > 0 and fn > 0:
+        if an > 0 and fn > 0:
             per_round.append((an, fn, an / fn))
     if per_round:
         ratios = [x[2] for x in per_round]
@@ -126,7 +126,7 @@ def section(run: Run, det: Run | None = None) -> list[str]:
     """The section's Markdown lines (an explanation line when the run lacks the benchmarks)."""
     lines = [f'<a id="{ANCHOR}"></a>', "## The arena's fast path against the floor", ""]
     rows, counts = [], {MET: 0, MISSED: 0, UNCLEAR: 0}
-    cached_counts, with_cache = {MET: 0, MISSED: 0, UNCLEAR: 0}, False
+    cached_counts = {MET: 0, MISSED: 0, UNCLEAR: 0}
     processes = sorted({b.process for b in run.benchmarks.values() if b.workload == "alloc_sizes"})
     rounds = load_floor_pass(run)
     for process in processes:
@@ -140,8 +140,8 @@ def section(run: Run, det: Run | None = None) -> list[str]:
             ia = _instructions_per_alloc(det, process, "arena_direct", args)
             if_ = _instructions_per_alloc(det, process, "bump_floor", args)
             instr = (f"{fmt_num(ia)} / {fmt_num(if_)} = {ia / if_:.2f}x" if ia is not None and if_ else "-")
-            arena = next((r.find(process, "alloc_sizes", "arena_direct", args) for r in [run, *rounds]
-                          if r.find(process, "alloc_sizes", "arena_direct", args) is not None), None)
+            found = (r.find(process, "alloc_sizes", "arena_direct", args) for r in [run, *rounds])
+            arena = next((b for b in found if b is not None), None)
             calls = arena.counter("backing_calls") if arena is not None else None
             items = arena.counter("items_per_iteration") if arena is not None else None
             backing = fmt_num(calls / items) if calls is not None and items else "-"
@@ -149,7 +149,6 @@ def section(run: Run, det: Run | None = None) -> list[str]:
                    backing]
             cm = _measure(run, rounds, process, "arena_direct_cached", args)
             if cm is not None:
-                with_cache = True
                 cv = verdict(cm[2].lo, cm[2].hi, cm[2].value, target)
                 cached_counts[cv] += 1
                 row.append(f"{cm[2].fmt(2)} {cv}")
@@ -182,7 +181,7 @@ def section(run: Run, det: Run | None = None) -> list[str]:
               "frees; the floor makes none): in (c) every cycle takes its blocks from malloc and gives them back, "
               "so that case also measures the malloc's cost for blocks of 4-64 KiB.",
               ""]
-    if with_cache:
+    if sum(cached_counts.values()):
         lines += [f"Over a block cache (`arena_direct_cached`: a deinit'ed arena's blocks serve the next arena, "
                   f"allocators/block_cache.h) the target is met in {cached_counts[MET]} of "
                   f"{sum(cached_counts.values())}, missed in {cached_counts[MISSED]}, unclear in "

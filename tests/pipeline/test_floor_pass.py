@@ -18,10 +18,15 @@ CASE_NAMES = {f"alloc_sizes/{c}/{a}" for c in ("arena_direct", "arena_direct_cac
               for a in ("0/0", "0/2", "1024/3")}
 
 
+def _need_build():
+    # ./run_all.sh --test builds first, so this only skips a bare pytest run
+    if not (BUILD / "arenabench-glibc").exists():
+        pytest.skip(f"no arenabench-glibc in {BUILD} (build first: cmake -S . -B build -G Ninja && ninja -C build)")
+
+
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
-    if not (BUILD / "arenabench-glibc").exists():
-        pytest.skip(f"no build in {BUILD}")
+    _need_build()
     run = tmp_path_factory.mktemp("floorpass") / "run"
     env = dict(os.environ, AB_BUILD_DIR=str(BUILD))
     r = subprocess.run(["bash", str(ROOT / "run_all.sh"), "--quick", "--allocators", "glibc", "--no-install",
@@ -61,8 +66,7 @@ def test_the_report_takes_its_floor_ratios_from_the_rounds(quick_run):
 
 
 def test_a_filter_without_the_floor_cases_skips_the_pass(tmp_path):
-    if not (BUILD / "arenabench-glibc").exists():
-        pytest.skip(f"no build in {BUILD}")
+    _need_build()
     run = tmp_path / "run"
     env = dict(os.environ, AB_BUILD_DIR=str(BUILD))
     r = subprocess.run(["bash", str(ROOT / "run_all.sh"), "--quick", "--allocators", "glibc", "--no-install",
